@@ -1,0 +1,70 @@
+// LABEL=, UUID=, PARTUUID=, PARTLABEL=, ID= sources: resolved through udev's
+// /dev/disk/by-* links, then by probing the block devices /proc/partitions lists.
+import * as fs from 'fs';
+import { probeFile } from './probe';
+
+export const TAG_NAMES = ['LABEL', 'UUID', 'PARTUUID', 'PARTLABEL', 'ID'] as const;
+export type TagName = (typeof TAG_NAMES)[number];
+
+export interface Tag {
+  name: TagName;
+  value: string;
+}
+
+/** "LABEL=x" / 'LABEL="x"' → the tag, or undefined for anything else. */
+export function parseTag(spec: string): Tag | undefined {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) return undefined;
+  const name = spec.slice(0, eq);
+  if (!(TAG_NAMES as readonly string[]).includes(name)) return undefined;
+  let value = spec.slice(eq + 1);
+  if (value.length >= 2 && ((value[0] === '"' && value.endsWith('"')) || (value[0] === "'" && value.endsWith("'")))) {
+    value = value.slice(1, -1);
+  }
+  return { name: name as TagName, value };
+}
+
+const BY_DIR: Record<TagName, string> = {
+  LABEL: '/dev/disk/by-label', UUID: '/dev/disk/by-uuid', PARTUUID: '/dev/disk/by-partuuid',
+  PARTLABEL: '/dev/disk/by-partlabel', ID: '/dev/disk/by-id',
+};
+
+/** udev escapes blanks and '/' in link names as \x20 and \x2f. */
+function udevEncode(v: string): string {
+  return v.replace(/[^A-Za-z0-9#+\-.:=@_]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Block devices from /proc/partitions (loop devices included). */
+export function partitionDevices(text?: string): string[] {
+  let t = text;
+  if (t === undefined) {
+    try {
+      t = fs.readFileSync('/proc/partitions', 'utf8');
+    } catch {
+      return [];
+    }
+  }
+  const out: string[] = [];
+  for (const line of t.split('\n').slice(2)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length === 4 && f[3]) out.push(`/dev/${f[3]}`);
+  }
+  return out;
+}
+
+/** Resolve a tag to a device path, or undefined. */
+export function resolveTag(tag: Tag): string | undefined {
+  const link = `${BY_DIR[tag.name]}/${udevEncode(tag.value)}`;
+  try {
+    return fs.realpathSync(link);
+  } catch {
+    /* not known to udev */
+  }
+  if (tag.name !== 'LABEL' && tag.name !== 'UUID') return undefined;
+  for (const dev of partitionDevices()) {
+    const r = probeFile(dev);
+    if (!r) continue;
+    if (tag.name === 'LABEL' ? r.label === tag.value : r.uuid?.toLowerCase() === tag.value.toLowerCase()) return dev;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// The default executor: the fd-based mount API (fsopen, fsconfig, fsmount, move_mount,
+// open_tree, fspick, mount_setattr). Kernel messages from the fs-context fd are kept.
+import {
+  sysFsopen, sysFsconfig, sysFsmount, sysMoveMount, sysOpenTree, sysFspick, sysMountSetattr, readFsContextLog, closeFd,
+} from '../sys/syscalls';
+import { AT, FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, FSPICK, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, MS } from '../sys/constants';
+import { BindStep, DataOption, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
+
+/** Per-mount flags a remount resets unless asked for, emulating mount(2)'s MS_REMOUNT semantics. */
+const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
+/** Bits fsmount() accepts in attr_flags. */
+const FSMOUNT_ATTRS = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR._ATIME
+  | MOUNT_ATTR.NODIRATIME | MOUNT_ATTR.NOSYMFOLLOW;
+
+export interface FdSink {
+  /** Non-error kernel messages ("w …", "i …") gathered on the way. */
+  messages: string[];
+}
+
+function drain(fd: number, sink: FdSink): void {
+  for (const m of readFsContextLog(fd)) if (!m.startsWith('e ')) sink.messages.push(m);
+}
+
+function configure(fd: number, data: readonly DataOption[], flags: readonly string[], ctx: { source?: string; target: string }): void {
+  for (const d of data) {
+    if (d.value === undefined) sysFsconfig(fd, FSCONFIG.SET_FLAG, d.key, null, 0, ctx);
+    else sysFsconfig(fd, FSCONFIG.SET_STRING, d.key, d.value, 0, ctx);
+  }
+  for (const f of flags) sysFsconfig(fd, FSCONFIG.SET_FLAG, f, null, 0, ctx);
+}
+
+/** Attach a detached mount fd at `target` (or beneath the mount on top of it). */
+function attach(mfd: number, target: string, beneath: boolean, ctx: { source?: string; target: string }): void {
+  sysMoveMount(mfd, '', AT.FDCWD, target, MOVE_MOUNT.F_EMPTY_PATH | (beneath ? MOVE_MOUNT.BENEATH : 0), ctx);
+}
+
+function setRecursive(fd: number, set: number, clr: number, ctx: { target: string }): void {
+  if (set || clr) sysMountSetattr(fd, '', AT.EMPTY_PATH | AT.RECURSIVE, { attrSet: set, attrClr: clr, propagation: 0 }, ctx);
+}
+
+/** fsopen → fsconfig(source, options, flags) → CMD_CREATE → fsmount → move_mount, for one type. */
+export function fdNewMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, sink: FdSink): void {
+  const ctx = { source, target: step.target };
+  const fsfd = sysFsopen(type, FSOPEN_CLOEXEC);
+  let mfd = -1;
+  try {
+    if (source !== undefined) sysFsconfig(fsfd, FSCONFIG.SET_STRING, 'source', source, 0, ctx);
+    configure(fsfd, step.data, step.sbFlags, ctx);
+    if (sbReadOnly) sysFsconfig(fsfd, FSCONFIG.SET_FLAG, 'ro', null, 0, ctx);
+    sysFsconfig(fsfd, step.exclusive ? FSCONFIG.CMD_CREATE_EXCL : FSCONFIG.CMD_CREATE, null, null, 0, ctx);
+    drain(fsfd, sink);
+    mfd = sysFsmount(fsfd, FSMOUNT_CLOEXEC, step.attrSet & FSMOUNT_ATTRS, ctx);
+    drain(fsfd, sink);
+    setRecursive(mfd, step.recursiveSet, step.recursiveClr, ctx);
+    attach(mfd, step.target, step.beneath, ctx);
+  } finally {
+    if (mfd >= 0) closeFd(mfd);
+    closeFd(fsfd);
+  }
+}
+
+/** open_tree(CLONE[|AT_RECURSIVE]) → mount_setattr on the detached copy → move_mount: bind,ro is atomic. */
+export function fdBind(step: BindStep): void {
+  const ctx = { source: step.source, target: step.target };
+  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | (step.recursive ? AT.RECURSIVE : 0), ctx);
+  try {
+    if (step.attrSet || step.attrClr) {
+      sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
+    }
+    setRecursive(fd, step.recursiveSet, step.recursiveClr, ctx);
+    attach(fd, step.target, step.beneath, ctx);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+export function fdMove(step: MoveStep): void {
+  const ctx = { source: step.source, target: step.target };
+  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLOEXEC, ctx);
+  try {
+    attach(fd, step.target, step.beneath, ctx);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+/** fspick → fsconfig (options re-sent, ro/rw) → CMD_RECONFIGURE → mount_setattr resetting unasked flags. */
+export function fdReconfigure(step: ReconfigureStep, sink: FdSink): void {
+  const ctx = { source: step.source, target: step.target };
+  const pfd = sysFspick(AT.FDCWD, step.target, FSPICK.CLOEXEC | FSPICK.NO_AUTOMOUNT, ctx);
+  try {
+    configure(pfd, step.data, step.sbFlags, ctx);
+    sysFsconfig(pfd, FSCONFIG.SET_FLAG, step.sbReadOnly ? 'ro' : 'rw', null, 0, ctx);
+    sysFsconfig(pfd, FSCONFIG.CMD_RECONFIGURE, null, null, 0, ctx);
+    drain(pfd, sink);
+  } finally {
+    closeFd(pfd);
+  }
+  fdSetAttr({ op: 'setattr', target: step.target, attrSet: step.attrSet, attrClr: step.attrClr,
+    recursiveSet: step.recursiveSet, recursiveClr: step.recursiveClr, msFlags: step.msFlags });
+}
+
+export function fdSetAttr(step: SetAttrStep): void {
+  const ctx = { target: step.target };
+  const clr = (step.attrClr | (REMOUNT_RESET & ~step.attrSet)) >>> 0;
+  sysMountSetattr(AT.FDCWD, step.target, 0, { attrSet: step.attrSet, attrClr: clr, propagation: 0 }, ctx);
+  if (step.recursiveSet || step.recursiveClr) {
+    sysMountSetattr(AT.FDCWD, step.target, AT.RECURSIVE, { attrSet: step.recursiveSet, attrClr: step.recursiveClr, propagation: 0 }, ctx);
+  }
+}
+
+export function fdPropagate(step: PropagateStep): void {
+  sysMountSetattr(AT.FDCWD, step.target, step.flags & MS.REC ? AT.RECURSIVE : 0,
+    { attrSet: 0, attrClr: 0, propagation: step.flags & ~MS.REC }, { target: step.target });
+}

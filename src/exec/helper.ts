@@ -1,0 +1,71 @@
+// /sbin/mount.TYPE and /sbin/umount.TYPE helpers: found in util-linux's search path,
+// run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
+import * as fs from 'fs';
+import { spawnSync } from 'child_process';
+
+export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
+const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function executable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Find `<dir>/<prefix>.<type>`; for a type with a '.', `<prefix>.<type up to the last '.'>` is tried
+ * next in the same directory (fuse.sshfs: mount.fuse.sshfs, then mount.fuse).
+ */
+export function findHelper(prefix: 'mount' | 'umount', type: string, dirs: readonly string[] = HELPER_DIRS): string | undefined {
+  if (!type || type === 'none' || type.includes('/') || type.includes(',') || type === 'swap') return undefined;
+  for (const d of dirs) {
+    const p = `${d}/${prefix}.${type}`;
+    if (executable(p)) return p;
+    const dot = type.lastIndexOf('.');
+    if (dot > 0) {
+      const q = `${d}/${prefix}.${type.slice(0, dot)}`;
+      if (executable(q)) return q;
+    }
+  }
+  return undefined;
+}
+
+/** The environment a helper gets: a fixed PATH, the locale, nothing that changes how programs load. */
+export function helperEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { PATH: SAFE_PATH };
+  for (const k of ['LANG', 'LC_ALL', 'LC_MESSAGES', 'LIBMOUNT_UTAB', 'LIBMOUNT_FSTAB', 'TERM', 'HOME']) {
+    if (env[k] !== undefined) out[k] = env[k];
+  }
+  return out;
+}
+
+export interface HelperResult {
+  /** Exit status; 126 when it could not be run. */
+  status: number;
+  /** The signal that ended it, if any. */
+  signal?: string;
+}
+
+/**
+ * Run a helper with inherited stdio. A helper that does not finish within `timeoutMs`
+ * (default: none, as util-linux waits) is killed and reported as status 124.
+ */
+export function runHelper(program: string, argv: readonly string[], timeoutMs?: number): HelperResult {
+  const r = spawnSync(program, argv, { stdio: 'inherit', env: helperEnv(), shell: false, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEDOUT') return { status: 124, signal: 'SIGKILL' };
+    return { status: 126 };
+  }
+  if (r.signal) return { status: 128 + (signalNumber(r.signal) ?? 0), signal: r.signal };
+  return { status: r.status ?? 126 };
+}
+
+function signalNumber(sig: string): number | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
+  return (os.constants.signals as Record<string, number>)[sig];
+}

@@ -1,0 +1,196 @@
+// Carries out a Plan: each step through the fd-based API (default) or mount(2), with
+// fallback on ENOSYS, the read-only retry, type guessing, and undo on failure.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Plan, Step, FsMountStep } from '../plan/types';
+import { MountError } from '../sys/error';
+import { E, errnoNumber } from '../sys/errno';
+import { MNT, MOUNT_ATTR } from '../sys/constants';
+import { sysUmount2 } from '../sys/syscalls';
+import { fdBind, fdMove, fdNewMount, fdPropagate, fdReconfigure, fdSetAttr, FdSink } from './fd';
+import { legacyBind, legacyMove, legacyNewMount, legacyPropagate, legacyReconfigure, legacySetAttr } from './legacy';
+import { runHelper } from './helper';
+import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
+
+export type ExecutorMode = 'auto' | 'fd' | 'mount2';
+
+/** TSMOUNT_FORCE_MOUNT2 (or util-linux's LIBMOUNT_FORCE_MOUNT2): always → mount(2), never → fd-based only. */
+export function executorFromEnv(env: NodeJS.ProcessEnv = process.env): ExecutorMode {
+  const v = env.TSMOUNT_FORCE_MOUNT2 ?? env.LIBMOUNT_FORCE_MOUNT2;
+  if (v === 'always') return 'mount2';
+  if (v === 'never') return 'fd';
+  return 'auto';
+}
+
+export interface ExecOptions {
+  mode?: ExecutorMode;
+  /** Called once per step before it runs (for -v explain/trace). */
+  onStep?: (step: Step) => void;
+  helperTimeoutMs?: number;
+}
+
+export interface ExecResult {
+  /** Kernel warnings and infos ("w …", "i …"). */
+  messages: string[];
+  /** The source was write-protected and was mounted read-only instead. */
+  roFallback: boolean;
+  /** The helper's exit status when a helper did the mount. */
+  helperStatus?: number;
+  /** The loop device the mount uses, when one was set up or reused. */
+  loopDevice?: string;
+  /** The type that was mounted (the one that worked when several were tried). */
+  fstype?: string;
+}
+
+/** A step failed; `mounted` tells whether the filesystem had already been attached. */
+export class StepError extends Error {
+  constructor(override readonly cause: MountError, readonly step: Step, readonly mounted: boolean, readonly result: ExecResult) {
+    super(cause.message);
+    this.name = 'StepError';
+  }
+}
+
+// fsconfig copies string values with strndup_user(value, 256): longer ones need mount(2).
+const FSCONFIG_VALUE_MAX = 255;
+
+function needsLegacy(step: FsMountStep): boolean {
+  return step.data.some((d) => Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
+    || Buffer.byteLength(step.source ?? '') > FSCONFIG_VALUE_MAX;
+}
+
+/** Run with the fd-based function, or mount(2) when forced or when the kernel lacks the new API. */
+function either(mode: ExecutorMode, fd: () => void, legacy: () => void): void {
+  if (mode === 'mount2') return legacy();
+  try {
+    fd();
+  } catch (e) {
+    if (mode === 'auto' && e instanceof MountError && e.errno === E.ENOSYS) legacy();
+    else throw e;
+  }
+}
+
+function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult): void {
+  const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
+  let lastError: MountError | undefined;
+  for (const type of step.types) {
+    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(step, type, source, ro, sink),
+      () => legacyNewMount(step, type, source, ro || (step.attrSet & MOUNT_ATTR.RDONLY) !== 0, step.guessing));
+    try {
+      try {
+        tryOnce(step.sbReadOnly);
+      } catch (e) {
+        // A write-protected source: retry read-only (util-linux's RO fallback).
+        if (step.roFallback && e instanceof MountError && (e.errno === E.EROFS || e.errno === E.EACCES)) {
+          tryOnce(true);
+          result.roFallback = true;
+        } else throw e;
+      }
+      result.fstype = type;
+      return;
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      lastError = e;
+      if (!step.guessing || (e.errno !== E.EINVAL && e.errno !== E.ENODEV)) throw e;
+    }
+  }
+  throw lastError ?? new MountError({ syscall: 'fsopen', errno: E.ENODEV, source, target: step.target });
+}
+
+/** Create the target and its missing parents with `mode` (X-mount.mkdir), as mkdir -p does. */
+function mkdirP(p: string, mode: number): void {
+  const missing: string[] = [];
+  let cur = path.resolve(p);
+  while (!fs.existsSync(cur)) {
+    missing.unshift(cur);
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  for (const d of missing) {
+    fs.mkdirSync(d, { mode });
+    fs.chmodSync(d, mode);
+  }
+}
+
+/** Execute a plan. On failure undoes what this run did (loop device, a mount whose later step failed). */
+export function runPlan(plan: Plan, opts: ExecOptions = {}): ExecResult {
+  const mode = opts.mode ?? 'auto';
+  const sink: FdSink = { messages: [] };
+  const result: ExecResult = { messages: sink.messages, roFallback: false };
+  let loop: AttachedLoop | undefined;
+  let mounted = false;
+  let failed = true;
+  try {
+    for (const step of plan.steps) {
+      opts.onStep?.(step);
+      try {
+        switch (step.op) {
+          case 'mkdir':
+            mkdirP(step.path, step.mode);
+            break;
+          case 'loop':
+            loop = attachLoop(step.file, step);
+            result.loopDevice = loop.device;
+            break;
+          case 'fsmount':
+            newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result);
+            mounted = true;
+            break;
+          case 'bind':
+            either(mode, () => fdBind(step), () => legacyBind(step));
+            mounted = true;
+            break;
+          case 'move':
+            either(mode, () => fdMove(step), () => legacyMove(step));
+            mounted = true;
+            break;
+          case 'reconfigure':
+            either(mode, () => fdReconfigure(step, sink), () => legacyReconfigure(step));
+            mounted = true;
+            break;
+          case 'setattr':
+            either(mode, () => fdSetAttr(step), () => legacySetAttr(step));
+            break;
+          case 'propagate':
+            either(mode, () => fdPropagate(step), () => legacyPropagate(step));
+            break;
+          case 'helper':
+            result.helperStatus = runHelper(step.program, step.argv, opts.helperTimeoutMs).status;
+            mounted = result.helperStatus === 0;
+            break;
+          case 'owner':
+            if (step.uid !== undefined || step.gid !== undefined) fs.chownSync(step.target, step.uid ?? -1, step.gid ?? -1);
+            if (step.mode !== undefined) fs.chmodSync(step.target, step.mode);
+            break;
+        }
+      } catch (e) {
+        const me = e instanceof MountError ? e : toMountError(e, step);
+        throw new StepError(me, step, mounted, result);
+      }
+    }
+    failed = false;
+    return result;
+  } finally {
+    if (loop) releaseLoop(loop, failed && !mounted);
+    // A new mount whose follow-up (owner, mode) failed is taken down again: nothing half-done.
+    if (failed && mounted && plan.kind === 'mount') {
+      try {
+        sysUmount2(plan.target, MNT.DETACH);
+      } catch {
+        /* best effort */
+      }
+    }
+  }
+}
+
+function toMountError(e: unknown, step: Step): MountError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  const errno = (e as NodeJS.ErrnoException).errno;
+  const syscall = (e as NodeJS.ErrnoException).syscall ?? step.op;
+  return new MountError({ syscall, errno: typeof errno === 'number' ? Math.abs(errno) : errnoFromCode(code),
+    target: 'target' in step ? step.target : undefined });
+}
+
+function errnoFromCode(code: string): number {
+  return errnoNumber(code) ?? E.EIO;
+}

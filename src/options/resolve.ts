@@ -1,0 +1,192 @@
+// Merging and classification: an ordered option list becomes the flags, attributes,
+// superblock flags, filesystem data and userspace options each kernel path needs.
+import { lookupOption, OptionDef } from './table';
+import { OptionItem, optionValue, formatItem } from './parse';
+import { MS, MOUNT_ATTR } from '../sys/constants';
+import { UsageError } from '../sys/error';
+
+export interface ResolvedOptions {
+  /** Every option after merging, in order (what listing, helpers and utab are built from). */
+  readonly items: OptionItem[];
+  /** The mount ends up read-only. */
+  readonly readOnly: boolean;
+  /** ro/rw was given explicitly (the last of them). */
+  readonly rdonlyGiven?: 'ro' | 'rw';
+  /** Where `ro` applies: both layers (default), only the mount (ro=vfs), only the superblock (ro=fs). */
+  readonly roScope: 'both' | 'vfs' | 'fs';
+  /** MS_* flags for mount(2) (per-mount, superblock and ignored-by-new-API flags; no operations, no propagation). */
+  readonly msFlags: number;
+  /** MOUNT_ATTR_* to set and clear on this mount. */
+  readonly attrSet: number;
+  readonly attrClr: number;
+  /** An atime option was given (its choice is in attrSet/attrClr). */
+  readonly atimeGiven: boolean;
+  /** MOUNT_ATTR_* to set and clear recursively (VFSFLAG=recursive). */
+  readonly recursiveSet: number;
+  readonly recursiveClr: number;
+  /** Superblock flags for fsconfig(SET_FLAG), in order. */
+  readonly sbFlags: string[];
+  /** Filesystem options (not in the option table), in order, duplicates kept as util-linux does. */
+  readonly data: OptionItem[];
+  /** Userspace-only options. */
+  readonly userspace: OptionItem[];
+  /** Propagation changes (MS_SHARED … with MS_REC for r-forms), in order. */
+  readonly propagation: number[];
+  readonly bind: boolean;
+  readonly rbind: boolean;
+  readonly move: boolean;
+  readonly remount: boolean;
+}
+
+interface Classified {
+  item: OptionItem;
+  def?: OptionDef;
+}
+
+/**
+ * Merge: options from the table keep only the last of one group (a duplicate, a flag and its
+ * inverse, the atime family); filesystem options are all kept, as util-linux does.
+ */
+export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
+  const seen = new Set<string>();
+  const out: Classified[] = [];
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    const def = lookupOption(item.name);
+    if (def) {
+      const key = def.prefix ? `${def.name}${item.name}` : def.group;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push({ item, def });
+  }
+  return out.reverse().map((c) => c.item);
+}
+
+export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
+  const items = mergeOptions(input);
+  let msFlags = 0;
+  let attrSet = 0;
+  let attrClr = 0;
+  let recursiveSet = 0;
+  let recursiveClr = 0;
+  let atimeGiven = false;
+  let readOnly = false;
+  let rdonlyGiven: 'ro' | 'rw' | undefined;
+  let roScope: 'both' | 'vfs' | 'fs' = 'both';
+  const sbFlags: string[] = [];
+  const data: OptionItem[] = [];
+  const userspace: OptionItem[] = [];
+  const propagation: number[] = [];
+  let bind = false;
+  let rbind = false;
+  let move = false;
+  let remount = false;
+
+  for (const item of items) {
+    const def = lookupOption(item.name);
+    if (!def) {
+      data.push(item);
+      continue;
+    }
+    const value = optionValue(item);
+    const recursive = value === 'recursive';
+    if (def.cls !== 'userspace' && value !== undefined && !(def.cls === 'rdonly' || def.cls === 'vfs' || def.cls === 'atime')) {
+      throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+    }
+    if ((def.cls === 'vfs' || def.cls === 'atime') && value !== undefined && !recursive) {
+      throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+    }
+    switch (def.cls) {
+      case 'rdonly': {
+        readOnly = !def.invert;
+        rdonlyGiven = def.invert ? 'rw' : 'ro';
+        if (value === 'vfs' || value === 'fs') roScope = value;
+        else if (value !== undefined && !recursive) throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+        else roScope = 'both';
+        msFlags = def.invert ? msFlags & ~MS.RDONLY : msFlags | MS.RDONLY;
+        if (recursive) {
+          if (def.invert) recursiveClr |= MOUNT_ATTR.RDONLY;
+          else recursiveSet |= MOUNT_ATTR.RDONLY;
+        }
+        break;
+      }
+      case 'vfs':
+        msFlags = def.invert ? msFlags & ~def.ms : msFlags | def.ms;
+        if (recursive) {
+          if (def.invert) recursiveClr |= def.attr;
+          else recursiveSet |= def.attr;
+        } else if (def.invert) {
+          attrClr |= def.attr;
+          attrSet &= ~def.attr;
+        } else {
+          attrSet |= def.attr;
+          attrClr &= ~def.attr;
+        }
+        break;
+      case 'atime': {
+        atimeGiven = true;
+        msFlags &= ~(MS.NOATIME | MS.RELATIME | MS.STRICTATIME);
+        let choice: number = MOUNT_ATTR.RELATIME;
+        if (!def.invert && def.name === 'noatime') { choice = MOUNT_ATTR.NOATIME; msFlags |= MS.NOATIME; }
+        else if (!def.invert && def.name === 'strictatime') { choice = MOUNT_ATTR.STRICTATIME; msFlags |= MS.STRICTATIME; }
+        else if (!def.invert && def.name === 'relatime') msFlags |= MS.RELATIME;
+        if (recursive) {
+          recursiveSet = (recursiveSet & ~MOUNT_ATTR._ATIME) | choice;
+          recursiveClr |= MOUNT_ATTR._ATIME;
+        } else {
+          attrSet = (attrSet & ~MOUNT_ATTR._ATIME) | choice;
+          attrClr |= MOUNT_ATTR._ATIME;
+        }
+        break;
+      }
+      case 'superblock':
+        msFlags = def.invert ? msFlags & ~def.ms : msFlags | def.ms;
+        sbFlags.push(item.name);
+        break;
+      case 'ignored':
+        msFlags = def.invert ? msFlags & ~def.ms : msFlags | def.ms;
+        break;
+      case 'operation':
+        if (item.name === 'bind') bind = true;
+        else if (item.name === 'rbind') { bind = true; rbind = true; }
+        else if (item.name === 'move') move = true;
+        else if (item.name === 'remount') remount = true;
+        break;
+      case 'propagation':
+        propagation.push(def.ms);
+        break;
+      case 'userspace':
+        userspace.push(item);
+        break;
+    }
+  }
+  if (readOnly && roScope !== 'fs') {
+    attrSet |= MOUNT_ATTR.RDONLY;
+    attrClr &= ~MOUNT_ATTR.RDONLY;
+  } else if (rdonlyGiven === 'rw') {
+    attrClr |= MOUNT_ATTR.RDONLY;
+  }
+  return {
+    items, readOnly, rdonlyGiven, roScope, msFlags, attrSet, attrClr, atimeGiven, recursiveSet, recursiveClr,
+    sbFlags, data, userspace, propagation, bind, rbind, move, remount,
+  };
+}
+
+/** The value of the last userspace option `name` (e.g. "offset"), or undefined. */
+export function userOption(opts: ResolvedOptions, name: string): string | undefined {
+  for (let i = opts.userspace.length - 1; i >= 0; i--) {
+    const it = opts.userspace[i];
+    if (it.name === name) return optionValue(it) ?? '';
+  }
+  return undefined;
+}
+
+export function hasUserOption(opts: ResolvedOptions, name: string): boolean {
+  return opts.userspace.some((it) => it.name === name);
+}
+
+/** A new option list with the items for which `drop` is true removed. */
+export function withoutOptions(items: readonly OptionItem[], drop: (name: string) => boolean): OptionItem[] {
+  return items.filter((it) => !drop(it.name));
+}

@@ -1,0 +1,245 @@
+// The ground floor: every kernel call tsmount makes goes through here.
+// koffi is loaded lazily on the first call, so commands that only read tables
+// (listing, fstab parsing, --fake) never pay for it. errno is read on the line
+// after each call: any later libuv or fs.* call overwrites it (koffi reads the
+// live thread errno).
+import * as fs from 'fs';
+import { MountError } from './error';
+import { errnoNumber, E } from './errno';
+import { SYSCALLS, SyscallNumbers, MOUNT_ATTR_SIZE_VER0 } from './constants';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type KoffiFn = (...args: unknown[]) => number;
+interface Bound {
+  errno: () => number;
+  mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
+  moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
+  ioctlInt: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn;
+}
+
+let bound: Bound | undefined;
+let nr: SyscallNumbers | undefined;
+
+function numbers(): SyscallNumbers {
+  if (!nr) {
+    nr = SYSCALLS[process.arch];
+    if (!nr) throw new Error(`tsmount: unsupported architecture ${process.arch}`);
+  }
+  return nr;
+}
+
+function load(): Bound {
+  if (bound) return bound;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as {
+    load(name: string): { func(name: string, ret: string, args: unknown[]): KoffiFn };
+    struct(name: string, def: Record<string, string>): unknown;
+    pointer(t: unknown): unknown;
+    errno(): number;
+  };
+  const libc = koffi.load('libc.so.6');
+  const mountAttr = koffi.struct('tsmount_mount_attr', {
+    attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
+  });
+  const S = (args: unknown[]): KoffiFn => libc.func('syscall', 'long', ['long', ...args]);
+  bound = {
+    errno: () => koffi.errno(),
+    mount: libc.func('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'str']),
+    umount2: libc.func('umount2', 'int', ['str', 'int']),
+    fsopen: S(['str', 'uint']),
+    fsconfig: S(['int', 'uint', 'str', 'str', 'int']),
+    fsconfigFd: S(['int', 'uint', 'str', 'void *', 'int']),
+    fsmount: S(['int', 'uint', 'uint']),
+    moveMount: S(['int', 'str', 'int', 'str', 'uint']),
+    openTree: S(['int', 'str', 'uint']),
+    fspick: S(['int', 'str', 'uint']),
+    mountSetattr: S(['int', 'str', 'uint', koffi.pointer(mountAttr), 'size_t']),
+    statmount: S(['void *', 'void *', 'size_t', 'uint']),
+    listmount: S(['void *', 'void *', 'size_t', 'uint']),
+    ioctlPtr: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+    ioctlInt: libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
+    flock: libc.func('flock', 'int', ['int', 'int']),
+    setns: libc.func('setns', 'int', ['int', 'int']),
+    unshare: libc.func('unshare', 'int', ['int']),
+  };
+  return bound;
+}
+
+/** True once koffi has been loaded (start-up tests assert it stays unloaded for listing). */
+export function koffiLoaded(): boolean {
+  return bound !== undefined;
+}
+
+// ---- tracing and fault injection -------------------------------------------------
+
+/** One kernel call as it is (or would be) made, for explain mode and tests. */
+export type TraceSink = (call: string) => void;
+let tracer: TraceSink | undefined;
+export function setTracer(sink: TraceSink | undefined): void {
+  tracer = sink;
+}
+
+// Fault injection seam for tests: TSMOUNT_FAULT="fsmount=EIO,move_mount=EBUSY" (or setFaults()) makes the
+// named call fail with that errno without calling the kernel. Read once.
+let faults: Map<string, number> | undefined;
+export function setFaults(spec: string | undefined): void {
+  faults = new Map();
+  for (const item of (spec ?? '').split(',')) {
+    const [name, code] = item.split('=');
+    if (!name || !code) continue;
+    const n = errnoNumber(code) ?? Number(code);
+    if (Number.isFinite(n)) faults.set(name.trim(), n);
+  }
+}
+function injected(name: string): number | undefined {
+  if (!faults) setFaults(process.env.TSMOUNT_FAULT);
+  return faults!.get(name);
+}
+
+function q(s: string | null | undefined): string {
+  return s === null || s === undefined ? 'NULL' : JSON.stringify(s);
+}
+
+interface CallContext {
+  source?: string;
+  target?: string;
+  flags?: number;
+  /** fs-context fd whose message log explains a failure. */
+  logFd?: number;
+}
+
+function check(name: string, ret: number, err: number, ctx: CallContext): number {
+  if (ret >= 0) return ret;
+  const kernelMessages = ctx.logFd !== undefined ? readFsContextLog(ctx.logFd) : [];
+  throw new MountError({ syscall: name, errno: err, source: ctx.source, target: ctx.target, flags: ctx.flags, kernelMessages });
+}
+
+/** Make one call: trace it, honour an injected fault, read errno at once, throw MountError on failure. */
+function call(name: string, shown: string, ctx: CallContext, fn: () => number): number {
+  tracer?.(`${name}(${shown})`);
+  const fault = injected(name);
+  if (fault !== undefined) {
+    if (ctx.logFd !== undefined) readFsContextLog(ctx.logFd);
+    throw new MountError({ syscall: name, errno: fault, source: ctx.source, target: ctx.target, flags: ctx.flags,
+      kernelMessages: [`e tsmount: injected fault in ${name}`] });
+  }
+  const b = load();
+  const ret = fn();
+  const err = ret < 0 ? b.errno() : 0;
+  return check(name, ret, err, ctx);
+}
+
+// ---- the calls -------------------------------------------------------------
+
+export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void {
+  call('mount', `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
+    { source: source ?? undefined, target, flags }, () => load().mount(source, target, fstype, flags >>> 0, data));
+}
+
+export function sysUmount2(target: string, flags: number): void {
+  call('umount2', `${q(target)}, ${flags}`, { target }, () => load().umount2(target, flags));
+}
+
+export function sysFsopen(fstype: string, flags: number): number {
+  return call('fsopen', `${q(fstype)}, ${flags}`, {}, () => load().fsopen(numbers().fsopen, fstype, flags));
+}
+
+export function sysFsconfig(fd: number, cmd: number, key: string | null, value: string | null, aux: number, ctx: CallContext = {}): void {
+  call('fsconfig', `${fd}, ${cmd}, ${q(key)}, ${q(value)}, ${aux}`, { ...ctx, logFd: fd },
+    () => load().fsconfig(numbers().fsconfig, fd, cmd, key, value, aux));
+}
+
+export function sysFsconfigFd(fd: number, key: string, valueFd: number, ctx: CallContext = {}): void {
+  call('fsconfig', `${fd}, 5, ${q(key)}, NULL, ${valueFd}`, { ...ctx, logFd: fd },
+    () => load().fsconfigFd(numbers().fsconfig, fd, 5, key, null, valueFd));
+}
+
+export function sysFsmount(fd: number, flags: number, attrs: number, ctx: CallContext = {}): number {
+  return call('fsmount', `${fd}, ${flags}, ${attrs}`, { ...ctx, logFd: fd },
+    () => load().fsmount(numbers().fsmount, fd, flags, attrs));
+}
+
+export function sysMoveMount(fromFd: number, fromPath: string, toFd: number, toPath: string, flags: number, ctx: CallContext = {}): void {
+  call('move_mount', `${fromFd}, ${q(fromPath)}, ${toFd}, ${q(toPath)}, ${flags}`, ctx,
+    () => load().moveMount(numbers().move_mount, fromFd, fromPath, toFd, toPath, flags));
+}
+
+export function sysOpenTree(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
+  return call('open_tree', `${dirFd}, ${q(path)}, ${flags}`, ctx,
+    () => load().openTree(numbers().open_tree, dirFd, path, flags));
+}
+
+export function sysFspick(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
+  return call('fspick', `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, path, flags));
+}
+
+export interface MountAttr {
+  attrSet: number;
+  attrClr: number;
+  propagation: number;
+  usernsFd?: number;
+}
+
+export function sysMountSetattr(dirFd: number, path: string, flags: number, attr: MountAttr, ctx: CallContext = {}): void {
+  const a = { attr_set: attr.attrSet, attr_clr: attr.attrClr, propagation: attr.propagation, userns_fd: attr.usernsFd ?? 0 };
+  call('mount_setattr', `${dirFd}, ${q(path)}, ${flags}, {attr_set=${a.attr_set}, attr_clr=${a.attr_clr}, propagation=${a.propagation}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
+    ctx, () => load().mountSetattr(numbers().mount_setattr, dirFd, path, flags, a, MOUNT_ATTR_SIZE_VER0));
+}
+
+export function sysIoctl(fd: number, request: number, arg: Buffer | number, name: string, ctx: CallContext = {}): number {
+  return call(name, `${fd}, 0x${request.toString(16)}, ${typeof arg === 'number' ? arg : '<buffer>'}`, ctx,
+    () => (typeof arg === 'number' ? load().ioctlInt(fd, request, arg) : load().ioctlPtr(fd, request, arg)));
+}
+
+/** flock(fd, LOCK_EX): waits for the lock. */
+export function sysFlockExclusive(fd: number): void {
+  call('flock', `${fd}, LOCK_EX`, {}, () => load().flock(fd, 2));
+}
+
+export function sysSetns(fd: number, nstype: number, ctx: CallContext = {}): void {
+  call('setns', `${fd}, ${nstype}`, ctx, () => load().setns(fd, nstype));
+}
+
+export function sysUnshare(flags: number): void {
+  call('unshare', `${flags}`, {}, () => load().unshare(flags));
+}
+
+export function sysStatmount(req: Buffer, buf: Buffer): void {
+  call('statmount', '<req>, <buf>', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
+}
+
+export function sysListmount(req: Buffer, ids: BigUint64Array): number {
+  return call('listmount', '<req>, <ids>', {}, () => load().listmount(numbers().listmount, req, ids, ids.length, 0));
+}
+
+// ---- fs-context message log -------------------------------------------------
+
+const logBuf = Buffer.alloc(8192);
+/**
+ * Drain the fs-context log: one message per read(), ENODATA when empty. Messages keep
+ * their "e "/"w "/"i " prefix; trailing newlines are stripped.
+ */
+export function readFsContextLog(fd: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 64; i++) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, logBuf, 0, logBuf.length, null);
+    } catch {
+      break;
+    }
+    if (n <= 0) break;
+    out.push(logBuf.toString('utf8', 0, n).replace(/\n+$/, ''));
+  }
+  return out;
+}
+
+export function closeFd(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+}
+
+export { E };

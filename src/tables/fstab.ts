@@ -1,0 +1,137 @@
+// fstab(5): six blank-separated fields, \ooo escapes, '#' comments, freq and pass optional.
+// A line that cannot be parsed is reported and skipped, as libmount does.
+import * as fs from 'fs';
+import * as path from 'path';
+import { unmangle, mangle } from './escape';
+
+export interface FstabEntry {
+  source: string;
+  target: string;
+  fstype: string;
+  options: string;
+  freq: number;
+  passno: number;
+  /** File and 1-based line the entry came from. */
+  file: string;
+  line: number;
+}
+
+export interface FstabParseError {
+  file: string;
+  line: number;
+}
+
+export interface Fstab {
+  entries: FstabEntry[];
+  errors: FstabParseError[];
+}
+
+const BLANK = /[ \t]+/;
+
+/** Parse fstab text. Never throws: broken lines land in `errors`. */
+export function parseFstab(text: string, file = '/etc/fstab'): Fstab {
+  const entries: FstabEntry[] = [];
+  const errors: FstabParseError[] = [];
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    let l = lines[i];
+    if (l.endsWith('\r')) l = l.slice(0, -1);
+    l = l.replace(/^[ \t]+/, '');
+    if (l === '' || l[0] === '#') continue;
+    const e = parseLine(l, file, i + 1);
+    if (e) entries.push(e);
+    else errors.push({ file, line: i + 1 });
+  }
+  return { entries, errors };
+}
+
+function parseLine(l: string, file: string, line: number): FstabEntry | undefined {
+  if (l.includes('\0')) return undefined;
+  let fields = l.split(BLANK).filter((f) => f !== '');
+  const hash = fields.findIndex((f, idx) => idx >= 3 && f.startsWith('#'));
+  if (hash >= 0) fields = fields.slice(0, hash); // a trailing comment
+  if (fields.length < 3 || fields.length > 6) return undefined;
+  const num = (s: string | undefined): number | undefined => {
+    if (s === undefined) return 0;
+    return /^-?[0-9]+$/.test(s) ? Number(s) : undefined;
+  };
+  const freq = num(fields[4]);
+  const passno = num(fields[5]);
+  if (freq === undefined || passno === undefined) return undefined;
+  return {
+    source: unmangle(fields[0]),
+    target: unmangle(fields[1]),
+    fstype: unmangle(fields[2]),
+    options: fields[3] !== undefined ? unmangle(fields[3]) : '',
+    freq,
+    passno,
+    file,
+    line,
+  };
+}
+
+/** Format an entry as an fstab line (escaping blanks and backslashes): parseFstab(formatFstabEntry(e)) gives e back. */
+export function formatFstabEntry(e: Pick<FstabEntry, 'source' | 'target' | 'fstype' | 'options' | 'freq' | 'passno'>): string {
+  const f = (s: string): string => (s === '' ? '\\000' : mangle(s, '#'));
+  return [f(e.source), f(e.target), f(e.fstype), f(e.options || 'defaults'), String(e.freq), String(e.passno)].join(' ');
+}
+
+/** strverscmp-like order: digit runs compare by value. */
+export function versionCompare(a: string, b: string): number {
+  const re = /(\d+|\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    if (/^\d/.test(x) && /^\d/.test(y)) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+export class FstabReadError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: failed to parse`);
+  }
+}
+
+/**
+ * Read one fstab path: a file, or a directory whose `*.fstab` files (no dot-files) are read in
+ * strverscmp order. A missing default /etc/fstab is an empty table; an unreadable -T path throws.
+ */
+export function readFstab(p: string, mustExist: boolean): Fstab {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    if (mustExist) throw new FstabReadError(p);
+    return { entries: [], errors: [] };
+  }
+  if (st.isDirectory()) {
+    const names = fs.readdirSync(p).filter((n) => n.endsWith('.fstab') && !n.startsWith('.')).sort(versionCompare);
+    const out: Fstab = { entries: [], errors: [] };
+    for (const n of names) {
+      const f = path.join(p, n);
+      let text: string;
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch {
+        throw new FstabReadError(f);
+      }
+      const t = parseFstab(text, f);
+      out.entries.push(...t.entries);
+      out.errors.push(...t.errors);
+    }
+    return out;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(p, 'utf8');
+  } catch {
+    throw new FstabReadError(p);
+  }
+  return parseFstab(text, p);
+}

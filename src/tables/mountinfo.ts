@@ -1,0 +1,200 @@
+// /proc/self/mountinfo, parsed once into a table indexed by target, id and parent.
+// The parser is written for 50,000-line tables: one split per line, \ooo decoding
+// only for fields that contain a backslash, the source index built on first use.
+import * as fs from 'fs';
+import { unmangle } from './escape';
+
+export interface MountEntry {
+  id: number;
+  parent: number;
+  /** "major:minor" */
+  devno: string;
+  root: string;
+  target: string;
+  /** Per-mount options (rw,nosuid,relatime …). */
+  vfsOptions: string;
+  /** Optional fields: shared:N, master:N, propagate_from:N, unbindable. */
+  optional: string[];
+  fstype: string;
+  source: string;
+  /** Superblock options (rw,size=1024k …). */
+  fsOptions: string;
+}
+
+export class MountinfoParseError extends Error {
+  constructor(readonly line: number) {
+    super(`mountinfo: parse error at line ${line}`);
+  }
+}
+
+function parseLine(l: string, lineNo: number): MountEntry {
+  const f = l.split(' ');
+  let sep = -1;
+  for (let i = 6; i < f.length; i++) {
+    if (f[i] === '-') {
+      sep = i;
+      break;
+    }
+  }
+  if (f.length < 10 || sep < 0 || sep + 3 >= f.length + 1 || f[sep + 1] === undefined || f[sep + 2] === undefined) {
+    throw new MountinfoParseError(lineNo);
+  }
+  const id = Number(f[0]);
+  const parent = Number(f[1]);
+  if (!Number.isInteger(id) || !Number.isInteger(parent) || f[2].indexOf(':') < 0) throw new MountinfoParseError(lineNo);
+  const u = (s: string): string => (s.indexOf('\\') < 0 ? s : unmangle(s));
+  return {
+    id,
+    parent,
+    devno: f[2],
+    root: u(f[3]),
+    target: u(f[4]),
+    vfsOptions: f[5],
+    optional: sep > 6 ? f.slice(6, sep) : [],
+    fstype: u(f[sep + 1]),
+    source: u(f[sep + 2]),
+    fsOptions: f[sep + 3] ?? '',
+  };
+}
+
+/** Parse mountinfo text. Malformed lines throw MountinfoParseError unless `skipBad` is set. */
+export function parseMountinfo(text: string, skipBad = false): MountEntry[] {
+  const out: MountEntry[] = [];
+  let start = 0;
+  let lineNo = 0;
+  const n = text.length;
+  while (start < n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    lineNo++;
+    if (end > start) {
+      try {
+        out.push(parseLine(text.slice(start, end), lineNo));
+      } catch (e) {
+        if (!skipBad) throw e;
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/** The mount table with its indexes. Entries keep mountinfo order (parents before children). */
+export class MountTable {
+  readonly entries: MountEntry[];
+  private byTargetIdx?: Map<string, MountEntry[]>;
+  private byIdIdx?: Map<number, MountEntry>;
+  private childrenIdx?: Map<number, MountEntry[]>;
+  private bySourceIdx?: Map<string, MountEntry[]>;
+
+  constructor(entries: MountEntry[]) {
+    this.entries = entries;
+  }
+
+  static read(file = '/proc/self/mountinfo'): MountTable {
+    return new MountTable(parseMountinfo(fs.readFileSync(file, 'utf8'), true));
+  }
+
+  private get byTarget(): Map<string, MountEntry[]> {
+    if (!this.byTargetIdx) {
+      const m = new Map<string, MountEntry[]>();
+      for (const e of this.entries) {
+        const l = m.get(e.target);
+        if (l) l.push(e);
+        else m.set(e.target, [e]);
+      }
+      this.byTargetIdx = m;
+    }
+    return this.byTargetIdx;
+  }
+
+  private get bySource(): Map<string, MountEntry[]> {
+    if (!this.bySourceIdx) {
+      const m = new Map<string, MountEntry[]>();
+      for (const e of this.entries) {
+        const l = m.get(e.source);
+        if (l) l.push(e);
+        else m.set(e.source, [e]);
+      }
+      this.bySourceIdx = m;
+    }
+    return this.bySourceIdx;
+  }
+
+  byId(id: number): MountEntry | undefined {
+    if (!this.byIdIdx) {
+      this.byIdIdx = new Map();
+      for (const e of this.entries) this.byIdIdx.set(e.id, e);
+    }
+    return this.byIdIdx.get(id);
+  }
+
+  children(id: number): MountEntry[] {
+    if (!this.childrenIdx) {
+      const m = new Map<number, MountEntry[]>();
+      for (const e of this.entries) {
+        if (e.parent === e.id) continue;
+        const l = m.get(e.parent);
+        if (l) l.push(e);
+        else m.set(e.parent, [e]);
+      }
+      this.childrenIdx = m;
+    }
+    return this.childrenIdx.get(id) ?? [];
+  }
+
+  /** Every mount on `target`, bottom first. */
+  allAt(target: string): MountEntry[] {
+    return this.byTarget.get(target) ?? [];
+  }
+
+  /**
+   * The topmost mount on `target`: the one no other mount on the same mount point sits on.
+   * mountinfo lists a mount after its parent, so the last one is the top unless a later
+   * mount was made beneath (MOVE_MOUNT_BENEATH); follow the parent chain to be sure.
+   */
+  topAt(target: string): MountEntry | undefined {
+    const list = this.byTarget.get(target);
+    if (!list || list.length === 0) return undefined;
+    if (list.length === 1) return list[0];
+    const parents = new Set(list.map((e) => e.parent));
+    for (let i = list.length - 1; i >= 0; i--) if (!parents.has(list[i].id)) return list[i];
+    return list[list.length - 1];
+  }
+
+  /** Mounts of `source`, in table order. */
+  withSource(source: string): MountEntry[] {
+    return this.bySource.get(source) ?? [];
+  }
+
+  /** All mounts below `root` (children, over-mounts, their children …), deepest first, `root` itself excluded. */
+  descendants(root: MountEntry): MountEntry[] {
+    const out: MountEntry[] = [];
+    const walk = (e: MountEntry): void => {
+      const kids = this.children(e.id);
+      for (let i = kids.length - 1; i >= 0; i--) {
+        walk(kids[i]);
+        out.push(kids[i]);
+      }
+    };
+    walk(root);
+    return out;
+  }
+}
+
+/** Options as util-linux lists them: per-mount options, then superblock options without their rw/ro. */
+export function mergedOptions(e: Pick<MountEntry, 'vfsOptions' | 'fsOptions'>): string {
+  const fsOpts = e.fsOptions.split(',').filter((o) => o !== 'rw' && o !== 'ro' && o !== '');
+  return fsOpts.length ? `${e.vfsOptions},${fsOpts.join(',')}` : e.vfsOptions;
+}
+
+/** Propagation as findmnt shows it: "shared", "private,slave", "unbindable" … */
+export function propagationOf(e: Pick<MountEntry, 'optional'>): string {
+  const shared = e.optional.some((o) => o.startsWith('shared:'));
+  const slave = e.optional.some((o) => o.startsWith('master:'));
+  const unbindable = e.optional.includes('unbindable');
+  const parts: string[] = [shared ? 'shared' : 'private'];
+  if (slave) parts.push('slave');
+  if (unbindable) parts.push('unbindable');
+  return parts.join(',');
+}

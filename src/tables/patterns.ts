@@ -1,0 +1,63 @@
+// util-linux's -t type patterns (lib/match.c) and -O option patterns (mnt_match_options).
+import { splitOptionString } from '../options/parse';
+
+/**
+ * -t LIST: a leading "no" negates the whole list ("notmpfs,ext2" = neither); an item may also be
+ * "noX". Case-insensitive. An absent pattern matches everything.
+ */
+export function matchFsType(type: string, pattern: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  let p = pattern;
+  let no = false;
+  if (p.startsWith('no')) {
+    no = true;
+    p = p.slice(2);
+  }
+  const t = type.toLowerCase();
+  for (const item of p.split(',')) {
+    const i = item.toLowerCase();
+    if (i.startsWith('no') && i.slice(2) === t) return false;
+    if (i === t) return !no;
+  }
+  return no;
+}
+
+/** True when a -t value is a pattern or a list rather than one type. */
+export function isTypePattern(pattern: string): boolean {
+  return pattern.includes(',') || pattern.startsWith('no');
+}
+
+function optionMap(optstr: string): Map<string, string | undefined> {
+  const m = new Map<string, string | undefined>();
+  for (const raw of splitOptionString(optstr)) {
+    const eq = raw.indexOf('=');
+    if (eq < 0) m.set(raw, undefined);
+    else m.set(raw.slice(0, eq), raw.slice(eq + 1));
+  }
+  return m;
+}
+
+/**
+ * -O LIST: every item must hold. "X" must be present (with "X=v" the value must match), "noX" must
+ * be absent, "+noX" must be present literally.
+ */
+export function matchOptions(optstr: string, pattern: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  const have = optionMap(optstr);
+  for (const raw of splitOptionString(pattern)) {
+    let item = raw;
+    let no = false;
+    if (item.startsWith('+')) item = item.slice(1);
+    else if (item.startsWith('no')) {
+      no = true;
+      item = item.slice(2);
+    }
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    const val = eq < 0 ? undefined : item.slice(eq + 1);
+    let found = have.has(name);
+    if (found && val !== undefined && val !== '' && have.get(name) !== val) found = false;
+    if (no ? found : !found) return false;
+  }
+  return true;
+}
