@@ -74,7 +74,8 @@ export function splitOptionString(str: string): string[] {
 export function parseOptions(str: string): OptionItem[] {
   const items: OptionItem[] = [];
   for (const raw of splitOptionString(str)) {
-    if (raw.startsWith('=')) throw new UsageError(`unsupported option format: ${raw}`, 1);
+    // mount.c append_option(): the message quotes the whole -o string, not just the bad item.
+    if (raw.startsWith('=')) throw new UsageError(`unsupported option format: ${str}`, 1);
     const eq = indexOfUnquoted(raw, '=');
     if (eq < 0) items.push({ name: raw });
     else items.push({ name: raw.slice(0, eq), raw: raw.slice(eq + 1) });

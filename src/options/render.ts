@@ -10,7 +10,7 @@ export function helperOptionString(items: readonly OptionItem[], readOnly: boole
   const out = [readOnly ? 'ro' : 'rw'];
   for (const it of items) {
     const def = lookupOption(it.name);
-    if (def && (def.noHelper || def.cls === 'rdonly' || def.cls === 'operation' && it.name !== 'bind' && it.name !== 'rbind')) continue;
+    if (def && (def.noHelper || def.cls === 'rdonly')) continue;
     out.push(formatItem(it));
   }
   return out.join(',');

@@ -17,7 +17,9 @@ export function unmangle(s: string): string {
       out[j++] = c;
     }
   }
-  return out.toString('utf8', 0, j);
+  // A decoded NUL ends the string, as in libmount's C unmangle ("\000" is an empty field).
+  const nul = out.subarray(0, j).indexOf(0);
+  return out.toString('utf8', 0, nul >= 0 ? nul : j);
 }
 
 function isOct(b: number | undefined): boolean {

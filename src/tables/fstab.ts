@@ -48,13 +48,13 @@ export function parseFstab(text: string, file = '/etc/fstab'): Fstab {
 
 function parseLine(l: string, file: string, line: number): FstabEntry | undefined {
   if (l.includes('\0')) return undefined;
-  let fields = l.split(BLANK).filter((f) => f !== '');
-  const hash = fields.findIndex((f, idx) => idx >= 3 && f.startsWith('#'));
-  if (hash >= 0) fields = fields.slice(0, hash); // a trailing comment
-  if (fields.length < 3 || fields.length > 6) return undefined;
+  // As tab_parse.c: three fields required, freq and passno optional (strtol numbers), anything
+  // after the sixth field ignored ("... 0 2 # note" is fine), '#' special only at line start.
+  const fields = l.split(BLANK).filter((f) => f !== '');
+  if (fields.length < 3) return undefined;
   const num = (s: string | undefined): number | undefined => {
     if (s === undefined) return 0;
-    return /^-?[0-9]+$/.test(s) ? Number(s) : undefined;
+    return /^[+-]?[0-9]+$/.test(s) ? Number(s) : undefined;
   };
   const freq = num(fields[4]);
   const passno = num(fields[5]);

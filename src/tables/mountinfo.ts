@@ -49,11 +49,11 @@ function parseLine(l: string, lineNo: number): MountEntry {
     devno: f[2],
     root: u(f[3]),
     target: u(f[4]),
-    vfsOptions: f[5],
+    vfsOptions: u(f[5]),
     optional: sep > 6 ? f.slice(6, sep) : [],
     fstype: u(f[sep + 1]),
     source: u(f[sep + 2]),
-    fsOptions: f[sep + 3] ?? '',
+    fsOptions: u(f[sep + 3] ?? ''),
   };
 }
 
@@ -182,10 +182,16 @@ export class MountTable {
   }
 }
 
-/** Options as util-linux lists them: per-mount options, then superblock options without their rw/ro. */
+/**
+ * Options as util-linux lists them (fs.c merge_optstr): one leading "ro" (if the mount or the
+ * superblock is read-only) or "rw", then the per-mount options, then the superblock options.
+ */
 export function mergedOptions(e: Pick<MountEntry, 'vfsOptions' | 'fsOptions'>): string {
-  const fsOpts = e.fsOptions.split(',').filter((o) => o !== 'rw' && o !== 'ro' && o !== '');
-  return fsOpts.length ? `${e.vfsOptions},${fsOpts.join(',')}` : e.vfsOptions;
+  const vfs = e.vfsOptions.split(',').filter((o) => o !== '');
+  const fsOpts = e.fsOptions.split(',').filter((o) => o !== '');
+  const ro = vfs.includes('ro') || fsOpts.includes('ro');
+  const rest = [...vfs, ...fsOpts].filter((o) => o !== 'rw' && o !== 'ro');
+  return [ro ? 'ro' : 'rw', ...rest].join(',');
 }
 
 /** Propagation as findmnt shows it: "shared", "private,slave", "unbindable" … */

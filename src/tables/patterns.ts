@@ -31,8 +31,8 @@ function optionMap(optstr: string): Map<string, string | undefined> {
   const m = new Map<string, string | undefined>();
   for (const raw of splitOptionString(optstr)) {
     const eq = raw.indexOf('=');
-    if (eq < 0) m.set(raw, undefined);
-    else m.set(raw.slice(0, eq), raw.slice(eq + 1));
+    const k = eq < 0 ? raw : raw.slice(0, eq);
+    if (!m.has(k)) m.set(k, eq < 0 ? undefined : raw.slice(eq + 1)); // the first one counts (mnt_optstr_get_option)
   }
   return m;
 }
@@ -52,10 +52,11 @@ export function matchOptions(optstr: string, pattern: string | undefined): boole
       no = true;
       item = item.slice(2);
     }
+    if (no && item === '') return false; // a lone "no" is an error in mnt_match_options()
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     const val = eq < 0 ? undefined : item.slice(eq + 1);
-    let found = have.has(name);
+    let found = name === '' || have.has(name); // an empty item ("+") matches anything
     if (found && val !== undefined && val !== '' && have.get(name) !== val) found = false;
     if (no ? found : !found) return false;
   }

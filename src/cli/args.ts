@@ -1,0 +1,116 @@
+// Command-line parsing: minimist reads the options; a small getopt-style walk over the same
+// argv recovers their order where order matters (-o, -r, -w, --make-* are applied in the
+// order given) and reports unknown options with getopt's texts.
+import minimist from 'minimist';
+
+export interface ArgSpec {
+  /** Short options that take a value (e.g. "oOtTLUN"). */
+  shortWithValue: string;
+  /** Short options without a value. */
+  shortFlags: string;
+  /** Long options that take a value. */
+  longWithValue: string[];
+  /** Long options without a value. */
+  longFlags: string[];
+  /** Long options whose value is optional (--mkdir[=MODE]). */
+  longOptional?: string[];
+  /** Short options whose value is optional and must be attached (-m[MODE]). */
+  shortOptional?: string;
+  /** Long → short aliases. */
+  alias: Record<string, string>;
+}
+
+export interface OrderedOption {
+  /** The short letter, or the long name when the option has no short form. */
+  key: string;
+  value?: string;
+}
+
+export interface ParsedArgs {
+  /** minimist's result: values by name (short keys aliased to long ones). */
+  opts: minimist.ParsedArgs;
+  /** Every option in command-line order. */
+  ordered: OrderedOption[];
+  positional: string[];
+}
+
+export class ArgError extends Error {}
+
+/** Walk argv as getopt_long would (permuting positionals, "--" ends options). */
+export function walk(argv: readonly string[], spec: ArgSpec): { ordered: OrderedOption[]; positional: string[] } {
+  const ordered: OrderedOption[] = [];
+  const positional: string[] = [];
+  const longs = [...spec.longWithValue, ...spec.longFlags, ...(spec.longOptional ?? [])];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const given = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      // getopt_long accepts unambiguous prefixes of long names.
+      let name = longs.find((l) => l === given);
+      if (!name) {
+        const cands = longs.filter((l) => l.startsWith(given));
+        if (cands.length === 1) name = cands[0];
+        else if (cands.length > 1) throw new ArgError(`option '${a.slice(0, eq < 0 ? undefined : eq)}' is ambiguous`);
+      }
+      if (!name) throw new ArgError(`unrecognized option '${a.slice(0, eq < 0 ? undefined : eq)}'`);
+      const key = spec.alias[name] ?? name;
+      if (spec.longWithValue.includes(name)) {
+        let v: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new ArgError(`option '--${name}' requires an argument`);
+        ordered.push({ key, value: v });
+        v = undefined;
+      } else if ((spec.longOptional ?? []).includes(name)) {
+        ordered.push({ key, value: eq >= 0 ? a.slice(eq + 1) : undefined });
+      } else {
+        if (eq >= 0) throw new ArgError(`option '--${name}' doesn't allow an argument`);
+        ordered.push({ key });
+      }
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') {
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j];
+        if (spec.shortWithValue.includes(c)) {
+          const rest = a.slice(j + 1);
+          const v = rest !== '' ? rest : argv[++i];
+          if (v === undefined) throw new ArgError(`option requires an argument -- '${c}'`);
+          ordered.push({ key: c, value: v });
+          break;
+        }
+        if ((spec.shortOptional ?? '').includes(c)) {
+          const rest = a.slice(j + 1);
+          ordered.push({ key: c, value: rest !== '' ? rest : undefined });
+          break;
+        }
+        if (!spec.shortFlags.includes(c)) throw new ArgError(`invalid option -- '${c}'`);
+        ordered.push({ key: c });
+      }
+      continue;
+    }
+    positional.push(a);
+  }
+  return { ordered, positional };
+}
+
+/** Parse argv: the walk validates and orders; minimist gives typed access by name. */
+export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
+  const { ordered, positional } = walk(argv, spec);
+  // Re-serialise the validated options so minimist sees exactly what the walk accepted.
+  const norm: string[] = [];
+  for (const o of ordered) {
+    // "--k=v" for every value: minimist then never mistakes a value starting with '-' for an option.
+    norm.push(o.value !== undefined ? `--${o.key}=${o.value}` : o.key.length === 1 ? `-${o.key}` : `--${o.key}`);
+  }
+  const strings = [...spec.shortWithValue.split(''), ...spec.longWithValue.map((l) => spec.alias[l] ?? l)];
+  const opts = minimist(norm, {
+    string: strings,
+    boolean: [...spec.shortFlags.split(''), ...spec.longFlags.map((l) => spec.alias[l] ?? l)],
+    '--': false,
+  });
+  return { opts, ordered, positional };
+}

@@ -1,0 +1,155 @@
+// Errors → util-linux 2.42's texts and exit codes, in one place.
+import * as fs from 'fs';
+import { MountFailure, UmountFailure } from '../lib/errors';
+import { strerror } from '../sys/errno';
+import { E } from '../sys/errno';
+import { MountTable } from '../tables/mountinfo';
+
+export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
+
+export const DMESG_HINT = '       dmesg(1) may have more information after failed mount system call.';
+
+export interface Report {
+  /** Lines for stdout (kernel warnings). */
+  out: string[];
+  /** Lines for stderr. */
+  err: string[];
+  rc: number;
+}
+
+function lstatOk(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function statOk(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kernel warnings on stdout ("mount warning:" / "mount warnings:"), infos only with -v. */
+export function kernelNotes(prog: string, messages: readonly string[], verbose: boolean): string[] {
+  const out: string[] = [];
+  const warns = messages.filter((m) => m.startsWith('w ')).map((m) => m.slice(2));
+  const infos = messages.filter((m) => m.startsWith('i ')).map((m) => m.slice(2));
+  if (warns.length) {
+    out.push(`mount ${warns.length > 1 ? 'warnings' : 'warning'}:`);
+    for (const w of warns) out.push(`      * ${w}`);
+  }
+  if (verbose && infos.length) {
+    out.push(`mount ${infos.length > 1 ? 'infos' : 'info'}:`);
+    for (const i of infos) out.push(`      * ${i}`);
+  }
+  return out;
+}
+
+/** Where else is `source` mounted? (for "SRC already mounted on TGT"). */
+function mountedElsewhere(source: string | undefined, target: string): string | undefined {
+  if (!source) return undefined;
+  try {
+    const t = MountTable.read();
+    const l = t.withSource(source).filter((e) => e.target !== target);
+    return l.length ? l[0].target : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function syscallText(f: MountFailure): string {
+  const err = f.error;
+  const src = f.source ?? 'none';
+  const tgt = f.target;
+  const op = f.step?.op;
+  const remount = f.kind === 'remount';
+  switch (err.errno) {
+    case E.EPERM: {
+      if (process.geteuid && process.geteuid() !== 0) return 'must be superuser to use mount';
+      const st = statOk(tgt);
+      if (st && (st.isDirectory() || (st.isFile() && f.kind === 'bind'))) return 'permission denied';
+      return 'mount point is not a directory';
+    }
+    case E.EBUSY: {
+      if (remount) return 'mount point is busy';
+      const where = mountedElsewhere(f.source, tgt);
+      if (where) return `${src} already mounted on ${where}`;
+      return `${src} already mounted or mount point busy`;
+    }
+    case E.ENOENT: {
+      const l = lstatOk(tgt);
+      if (!l) return 'mount point does not exist';
+      if (l.isSymbolicLink() && !statOk(tgt)) return 'mount point is a symbolic link to nowhere';
+      if (f.source && f.source.includes('/') && !lstatOk(f.source)) return `special device ${f.source} does not exist`;
+      return `${err.syscall}() failed: ${strerror(err.errno)}`;
+    }
+    case E.ENOTDIR: {
+      const st = statOk(tgt);
+      if (!st || !st.isDirectory()) return 'mount point is not a directory';
+      return `special device ${src} does not exist (a path prefix is not a directory)`;
+    }
+    case E.EINVAL:
+      if (remount) return 'mount point not mounted or bad option';
+      if (op === 'propagate' || op === 'setattr') return 'not mount point or bad option';
+      return `wrong fs type, bad option, bad superblock on ${src}, missing codepage or helper program, or other error`;
+    case E.EMFILE:
+      return 'mount table full';
+    case E.EIO:
+      return `can't read superblock on ${src}`;
+    case E.ENODEV:
+      return f.fstype ? `unknown filesystem type '${f.fstype}'` : 'unknown filesystem type';
+    case E.ENOTBLK: {
+      const st = statOk(src);
+      if (!st) return `${src} is not a block device, and stat(2) fails?`;
+      if (st.isBlockDevice()) return `the kernel does not recognize ${src} as a block device; maybe "modprobe driver" is necessary`;
+      if (st.isFile()) return `${src} is not a block device; try "-o loop"`;
+      return `${src} is not a block device`;
+    }
+    case E.ENXIO:
+      return `${src} is not a valid block device`;
+    case E.EACCES:
+    case E.EROFS:
+      if (f.flags.readOnly) return `cannot mount ${src} read-only`;
+      if (f.flags.rwOnly) return `${src} is write-protected but explicit read-write mode requested`;
+      if (remount) return `cannot remount ${src} read-write, is write-protected`;
+      if (f.kind === 'bind') return `bind ${src} failed`;
+      return `${err.syscall}() failed: ${strerror(err.errno)}`;
+    case E.ENOMEDIUM:
+      return `no medium found on ${src}`;
+    case E.EBADMSG:
+      return `cannot mount; probably corrupted filesystem on ${src}`;
+    default:
+      return `${err.syscall}() failed: ${strerror(err.errno)}`;
+  }
+}
+
+/** mount: a kernel call failed. */
+export function mountFailureReport(prog: string, f: MountFailure, verbose: boolean): Report {
+  const out = kernelNotes(prog, [...f.messages, ...f.error.kernelMessages], verbose);
+  const spec = f.target || f.source || '???';
+  const kerr = f.error.kernelErrors;
+  const text = kerr.length ? `${f.error.syscall}() failed: ${kerr.join('; ')}` : syscallText(f);
+  if (f.flags.mounted && (f.step?.op === 'propagate' || f.step?.op === 'owner')) {
+    const what = f.step.op === 'owner' ? `, but failed to change ownership: ${strerror(f.error.errno)}` : ', but failed to apply flags';
+    return { out, err: [`${prog}: ${spec}: filesystem was mounted${what}.`], rc: f.step.op === 'owner' ? EXIT.SYSERR : EXIT.USAGE };
+  }
+  return { out, err: [`${prog}: ${spec}: ${text}.`, DMESG_HINT], rc: EXIT.FAIL };
+}
+
+/** umount: umount2() failed. */
+export function umountFailureText(f: UmountFailure): string {
+  switch (f.error.errno) {
+    case E.ENXIO: return 'invalid block device';
+    case E.EINVAL: return 'not mounted';
+    case E.EIO: return "can't write superblock";
+    case E.EBUSY: return 'target is busy';
+    case E.ENOENT: return 'no mount point specified';
+    case E.EPERM: return 'must be superuser to unmount';
+    case E.EACCES: return 'block devices are not permitted on filesystem';
+    default: return `umount(2) system call failed: ${strerror(f.error.errno)}`;
+  }
+}

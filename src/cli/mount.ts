@@ -1,0 +1,288 @@
+// tsmount(8): argv → a request for the library → util-linux's output and exit code.
+import { parseArgs, ArgError, ArgSpec, OrderedOption } from './args';
+import { mountFailureReport, kernelNotes, EXIT, Report } from './messages';
+import { mountUsage, versionLine } from './usage';
+import { Output } from './output';
+import { UsageError, MountError } from '../sys/error';
+import { MountFailure, nofailApplies } from '../lib/errors';
+import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
+import { mountAll } from '../lib/all';
+import { Tables } from '../lib/tables';
+import { FstabReadError } from '../tables/fstab';
+import { enterNamespace } from '../lib/namespace';
+import { strerror } from '../sys/errno';
+
+const SPEC: ArgSpec = {
+  shortWithValue: 'LUoOtTN',
+  shortFlags: 'aBcfFhilMnrRsvVw',
+  shortOptional: 'm',
+  longWithValue: ['label', 'uuid', 'options', 'test-opts', 'types', 'fstab', 'namespace', 'options-mode', 'options-source',
+    'source', 'target', 'target-prefix', 'map-users', 'map-groups'],
+  longFlags: ['all', 'bind', 'no-canonicalize', 'fake', 'fork', 'help', 'internal-only', 'show-labels', 'move', 'no-mtab',
+    'read-only', 'ro', 'rbind', 'verbose', 'version', 'rw', 'read-write', 'options-source-force', 'onlyonce', 'beneath',
+    'exclusive', 'make-shared', 'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave',
+    'make-rprivate', 'make-runbindable', 'dry-run'],
+  longOptional: ['mkdir'],
+  alias: {
+    label: 'L', uuid: 'U', options: 'o', 'test-opts': 'O', types: 't', fstab: 'T', namespace: 'N', all: 'a', bind: 'B',
+    'no-canonicalize': 'c', fake: 'f', fork: 'F', help: 'h', 'internal-only': 'i', 'show-labels': 'l', move: 'M',
+    'no-mtab': 'n', 'read-only': 'r', ro: 'r', rbind: 'R', verbose: 'v', version: 'V', rw: 'w', 'read-write': 'w', mkdir: 'm',
+  },
+};
+
+/** Order-sensitive options become option strings, in command-line order. */
+function optionSequence(ordered: OrderedOption[]): string[] {
+  const out: string[] = [];
+  for (const o of ordered) {
+    if (o.key === 'o') out.push(o.value ?? '');
+    else if (o.key === 'r') out.push('ro');
+    else if (o.key === 'w') out.push('rw');
+    else if (o.key === 'B') out.push('bind');
+    else if (o.key === 'R') out.push('rbind');
+    else if (o.key === 'M') out.push('move');
+    else if (o.key === 'm') out.push(o.value ? `X-mount.mkdir=${o.value}` : 'X-mount.mkdir');
+    else if (o.key.startsWith('make-')) out.push(o.key.slice(5));
+  }
+  return out;
+}
+
+function has(ordered: OrderedOption[], key: string): boolean {
+  return ordered.some((o) => o.key === key);
+}
+
+function last(ordered: OrderedOption[], key: string): string | undefined {
+  let v: string | undefined;
+  for (const o of ordered) if (o.key === key) v = o.value;
+  return v;
+}
+
+function all(ordered: OrderedOption[], key: string): string[] {
+  return ordered.filter((o) => o.key === key).map((o) => o.value ?? '');
+}
+
+const LONG_NAME: Record<string, string> = { B: 'bind', M: 'move', R: 'rbind', L: 'label', U: 'uuid', source: 'source' };
+
+/** util-linux's mutually exclusive groups: --bind/--move/--rbind and --label/--uuid/--source. */
+function checkExclusive(ordered: OrderedOption[]): void {
+  for (const group of [['B', 'M', 'R'], ['L', 'U', 'source']]) {
+    const seen: string[] = [];
+    for (const o of ordered) if (group.includes(o.key) && !seen.includes(o.key)) seen.push(o.key);
+    if (seen.length > 1) throw new ArgError(`options --${LONG_NAME[seen[0]]} and --${LONG_NAME[seen[1]]} cannot be combined`);
+  }
+}
+
+function sanitize(path: string): string {
+  // Control characters in listed paths are shown as '?', as mount(8) does.
+  // eslint-disable-next-line no-control-regex
+  return path.replace(/[\x00-\x1f\x7f]/g, '?');
+}
+
+function list(out: Output, types: string | undefined, labels: boolean): number {
+  // Listing never needs koffi: only the lister is loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { listMounts, labelOf } = require('../lib/list') as typeof import('../lib/list');
+  const lines: string[] = [];
+  for (const m of listMounts({ types })) {
+    let line = `${sanitize(m.source)} on ${sanitize(m.entry.target)} type ${m.entry.fstype} (${m.options})`;
+    if (labels) {
+      const l = labelOf(m.entry);
+      if (l) line += ` [${l}]`;
+    }
+    lines.push(line);
+  }
+  out.stdout(lines);
+  return EXIT.SUCCESS;
+}
+
+function successLines(prog: string, r: MountResult): string[] {
+  const src = r.source ?? 'none';
+  const lines: string[] = [];
+  switch (r.kind) {
+    case 'bind': lines.push(`${prog}: ${src} bound on ${r.target}.`); break;
+    case 'move': lines.push(`${prog}: ${src} moved to ${r.target}.`); break;
+    case 'propagation': break;
+    case 'helper': return [];
+    default: lines.push(`${prog}: ${src} mounted on ${r.target}.`);
+  }
+  if (r.plan.steps.some((s) => s.op === 'propagate')) lines.push(`${prog}: ${r.target} propagation flags changed.`);
+  return lines;
+}
+
+/** Turn a failure of one mount into output; returns the exit code. */
+export function reportMountError(prog: string, out: Output, e: unknown, verbose: boolean): number {
+  if (e instanceof MountFailure) {
+    if (nofailApplies(e)) return EXIT.SUCCESS;
+    const r: Report = mountFailureReport(prog, e, verbose);
+    out.stdout(r.out);
+    out.stderr(r.err);
+    return r.rc;
+  }
+  if (e instanceof UsageError) {
+    out.stderr([e.spec !== undefined ? `${prog}: ${e.spec}: ${e.message}.` : `${prog}: ${e.message}`]);
+    return e.exitCode;
+  }
+  if (e instanceof FstabReadError) {
+    out.stderr([`${prog}: ${e.file}: failed to parse`]);
+    return EXIT.USAGE;
+  }
+  if (e instanceof MountError) {
+    out.stderr([`${prog}: ${e.target ?? e.source ?? '???'}: ${e.syscall}() failed: ${strerror(e.errno)}.`]);
+    return EXIT.FAIL;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string') {
+    out.stderr([`${prog}: ${err.path ?? '???'}: ${strerror(Math.abs(err.errno ?? 5))}.`]);
+    return EXIT.FAIL;
+  }
+  throw e;
+}
+
+export function mountMain(prog: string, argv: readonly string[], out: Output): number {
+  let parsed;
+  try {
+    parsed = parseArgs(argv, SPEC);
+    checkExclusive(parsed.ordered);
+  } catch (e) {
+    if (e instanceof ArgError) {
+      out.stderr([`${prog}: ${e.message}`, `Try '${prog} --help' for more information.`]);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  const { ordered, positional } = parsed;
+  const badUsage = (): number => {
+    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    return EXIT.USAGE;
+  };
+  if (has(ordered, 'h')) {
+    out.stdout(mountUsage(prog).split('\n'));
+    return EXIT.SUCCESS;
+  }
+  if (has(ordered, 'V')) {
+    out.stdout([versionLine(prog)]);
+    return EXIT.SUCCESS;
+  }
+  const verbose = has(ordered, 'v');
+  const types = last(ordered, 't');
+  const options = optionSequence(ordered);
+  const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R');
+  const makeFlags = ordered.some((o) => o.key.startsWith('make-'));
+  const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
+  const targetOpt = last(ordered, 'target');
+  const mode = last(ordered, 'options-mode');
+  if (mode !== undefined && !['ignore', 'append', 'prepend', 'replace'].includes(mode)) {
+    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    return EXIT.USAGE;
+  }
+  const optSource = last(ordered, 'options-source');
+  if (optSource !== undefined && optSource.split(',').some((s) => !['fstab', 'mtab', 'disable'].includes(s))) {
+    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    return EXIT.USAGE;
+  }
+  for (const s of options) {
+    const bad = s.split(',').find((x) => x.startsWith('='));
+    if (bad !== undefined) {
+      out.stderr([`${prog}: unsupported option format: ${bad}`]);
+      return EXIT.USAGE;
+    }
+  }
+
+  const ns = last(ordered, 'N');
+  if (ns !== undefined) {
+    try {
+      enterNamespace(ns);
+    } catch {
+      out.stderr([`${prog}: failed to set target namespace to ${ns}`]);
+      return EXIT.SYSERR;
+    }
+  }
+
+  const tables = new Tables(all(ordered, 'T'), (file, line) => out.stderr([`${prog}: ${file}: parse error at line ${line} -- ignored`]));
+  const base: MountRequest = {
+    options,
+    optionsMode: mode as OptionsMode | undefined,
+    optionsSource: optSource,
+    optionsSourceForce: has(ordered, 'options-source-force'),
+    fake: has(ordered, 'f'),
+    verbose,
+    noMtab: has(ordered, 'n'),
+    noHelpers: has(ordered, 'i'),
+    sloppy: has(ordered, 's'),
+    noCanonicalize: has(ordered, 'c'),
+    rwOnly: has(ordered, 'w'),
+    onlyOnce: has(ordered, 'onlyonce'),
+    exclusive: has(ordered, 'exclusive'),
+    beneath: has(ordered, 'beneath'),
+    targetPrefix: last(ordered, 'target-prefix'),
+  };
+
+  if (has(ordered, 'a')) {
+    if (operation) return badUsage();
+    let summary;
+    try {
+      summary = mountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
+        const tgt = ev.entry.target;
+        const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
+        if (ev.status === 'failed') {
+          reportMountError(prog, out, ev.error, verbose);
+          return;
+        }
+        if (ev.status === 'mounted' && ev.result) {
+          out.stdout(kernelNotes(prog, ev.result.messages, verbose));
+          if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
+        }
+        if (!verbose) return;
+        const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
+        out.stdout([`${pad(tgt)}: ${text}`]);
+      });
+    } catch (e) {
+      return reportMountError(prog, out, e, verbose);
+    }
+    return summary.exitCode;
+  }
+
+  const req: MountRequest = { ...base };
+  if (positional.length === 0) {
+    if (source === undefined && targetOpt === undefined) {
+      if (options.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
+      return list(out, types, has(ordered, 'l'));
+    }
+    req.source = source;
+    req.target = targetOpt;
+  } else if (positional.length === 1) {
+    const arg = positional[0];
+    if (source !== undefined) {
+      req.source = source;
+      req.target = arg;
+    } else if (targetOpt !== undefined) {
+      req.source = arg;
+      req.target = targetOpt;
+    } else if (/^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
+      req.source = arg;
+    } else {
+      req.target = arg;
+      req.swapMatch = true;
+    }
+  } else if (positional.length === 2) {
+    if (source !== undefined || targetOpt !== undefined) return badUsage();
+    req.source = positional[0];
+    req.target = positional[1];
+  } else {
+    return badUsage();
+  }
+  if (operation && (types !== undefined && !has(ordered, 'B') && !has(ordered, 'R'))) return badUsage();
+  req.types = types;
+
+  let r: MountResult;
+  try {
+    r = mountRequest(req, tables);
+  } catch (e) {
+    return reportMountError(prog, out, e, verbose);
+  }
+  if (r.skipped) return EXIT.SUCCESS;
+  out.stdout(kernelNotes(prog, r.messages, verbose));
+  if (r.helperStatus !== undefined) return r.helperStatus;
+  if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
+  if (verbose) out.stdout(successLines(prog, r));
+  return EXIT.SUCCESS;
+}

@@ -1,0 +1,38 @@
+// Output for the commands: whole lines, written synchronously so that stdout and stderr
+// keep their order and nothing is lost when the process exits.
+import * as fs from 'fs';
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      return; // EPIPE and friends: the reader went away
+    }
+  }
+}
+
+export interface Output {
+  stdout(lines: readonly string[]): void;
+  stderr(lines: readonly string[]): void;
+}
+
+export const processOutput: Output = {
+  stdout(lines) {
+    if (lines.length) writeAll(1, lines.join('\n') + '\n');
+  },
+  stderr(lines) {
+    if (lines.length) writeAll(2, lines.join('\n') + '\n');
+  },
+};
+
+/** An Output that keeps the lines (for tests and library users). */
+export function memoryOutput(): Output & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (l) => out.push(...l), stderr: (l) => err.push(...l) };
+}

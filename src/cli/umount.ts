@@ -1,0 +1,146 @@
+// tsumount(8): argv → unmount requests → util-linux's output and exit codes
+// (per-argument codes added up and capped at 255, as util-linux does).
+import { parseArgs, ArgError, ArgSpec, OrderedOption } from './args';
+import { umountFailureText, EXIT } from './messages';
+import { umountUsage, versionLine } from './usage';
+import { Output } from './output';
+import { UmountFailure } from '../lib/errors';
+import { umountSpec, umountRecursive, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { Tables } from '../lib/tables';
+import { enterNamespace } from '../lib/namespace';
+import { MountError } from '../sys/error';
+import { strerror } from '../sys/errno';
+
+const SPEC: ArgSpec = {
+  shortWithValue: 'OtN',
+  shortFlags: 'aAcdfhilnqRrvV',
+  longWithValue: ['test-opts', 'types', 'namespace'],
+  longFlags: ['all', 'all-targets', 'no-canonicalize', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'no-mtab',
+    'lazy', 'recursive', 'read-only', 'verbose', 'version', 'quiet'],
+  alias: {
+    'test-opts': 'O', types: 't', namespace: 'N', all: 'a', 'all-targets': 'A', 'no-canonicalize': 'c', 'detach-loop': 'd',
+    force: 'f', help: 'h', 'internal-only': 'i', 'no-mtab': 'n', lazy: 'l', recursive: 'R', 'read-only': 'r', verbose: 'v',
+    version: 'V', quiet: 'q',
+  },
+};
+
+const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
+
+function has(o: OrderedOption[], k: string): boolean {
+  return o.some((x) => x.key === k);
+}
+
+function last(o: OrderedOption[], k: string): string | undefined {
+  let v: string | undefined;
+  for (const x of o) if (x.key === k) v = x.value;
+  return v;
+}
+
+function checkExclusive(o: OrderedOption[]): void {
+  for (const g of [['A', 'a'], ['R', 'a'], ['O', 'R', 't'], ['R', 'r']]) {
+    const seen = g.filter((k) => has(o, k));
+    if (seen.length > 1) throw new ArgError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
+  }
+}
+
+function successLine(prog: string, r: UmountResult): string {
+  return r.source !== undefined ? `${prog}: ${r.target} (${r.source}) unmounted` : `${prog}: ${r.target} unmounted`;
+}
+
+/** One failure → message (unless quiet) and exit code. */
+function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean): number {
+  if (e instanceof UmountFailure) {
+    const text = umountFailureText(e);
+    if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${e.target}: ${text}.`]);
+    return EXIT.FAIL;
+  }
+  if (e instanceof UmountNotFound) {
+    if (!quiet) out.stderr([`${prog}: ${e.spec}: not mounted`]);
+    return EXIT.USAGE;
+  }
+  if (e instanceof MountError) {
+    out.stderr([`${prog}: ${spec}: ${e.syscall}() failed: ${strerror(e.errno)}.`]);
+    return EXIT.FAIL;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string') {
+    out.stderr([`${prog}: ${spec}: ${strerror(Math.abs(err.errno ?? 5))}.`]);
+    return EXIT.FAIL;
+  }
+  throw e;
+}
+
+export function umountMain(prog: string, argv: readonly string[], out: Output): number {
+  let parsed;
+  try {
+    parsed = parseArgs(argv, SPEC);
+    checkExclusive(parsed.ordered);
+  } catch (e) {
+    if (e instanceof ArgError) {
+      out.stderr([`${prog}: ${e.message}`, `Try '${prog} --help' for more information.`]);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  const { ordered, positional } = parsed;
+  if (has(ordered, 'h')) {
+    out.stdout(umountUsage(prog).split('\n'));
+    return EXIT.SUCCESS;
+  }
+  if (has(ordered, 'V')) {
+    out.stdout([versionLine(prog)]);
+    return EXIT.SUCCESS;
+  }
+  const verbose = has(ordered, 'v');
+  const quiet = has(ordered, 'q');
+  const req: UmountRequest = {
+    lazy: has(ordered, 'l'), force: has(ordered, 'f'), readOnlyFallback: has(ordered, 'r'), detachLoop: has(ordered, 'd'),
+    noMtab: has(ordered, 'n'), noCanonicalize: has(ordered, 'c'), noHelpers: has(ordered, 'i'), fake: has(ordered, 'fake'),
+    verbose,
+  };
+  const ns = last(ordered, 'N');
+  if (ns !== undefined) {
+    try {
+      enterNamespace(ns);
+    } catch {
+      out.stderr([`${prog}: failed to set target namespace to ${ns}`]);
+      return EXIT.SYSERR;
+    }
+  }
+  const tables = new Tables();
+
+  if (has(ordered, 'a')) {
+    if (positional.length) {
+      out.stderr([`${prog}: unexpected number of arguments`, `Try '${prog} --help' for more information.`]);
+      return EXIT.USAGE;
+    }
+    return umountAll({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
+      if (err) failure(prog, out, err, e.target, quiet);
+      else if (r && verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
+    });
+  }
+  if (positional.length === 0) {
+    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    return EXIT.USAGE;
+  }
+  let rc = 0;
+  for (const spec of positional) {
+    let code = 0;
+    try {
+      if (has(ordered, 'R')) {
+        umountRecursive(spec, req, tables, (r) => {
+          if (verbose) out.stderr([successLine(prog, r)]);
+        });
+      } else {
+        const r = umountSpec(spec, req, tables);
+        tables.invalidateMounts();
+        if (r.helperStatus !== undefined) code = r.helperStatus;
+        else if (verbose) out.stderr([successLine(prog, r)]);
+      }
+    } catch (e) {
+      code = failure(prog, out, e, spec, quiet);
+    }
+    rc = Math.min(255, rc + code);
+  }
+  return rc;
+}

@@ -1,0 +1,93 @@
+// tsmount as a library: mount, bind, move, remount, propagation, unmount and listing,
+// typed, with structured errors. The tsmount/tsumount commands are clients of this module.
+import { mountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted, parseSize } from './lib/mount';
+import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
+import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
+import { Tables } from './lib/tables';
+import { MountTable, MountEntry, parseMountinfo, mergedOptions, propagationOf } from './tables/mountinfo';
+import { parseFstab, formatFstabEntry, Fstab, FstabEntry } from './tables/fstab';
+import { parseOptions as parseOptionString, OptionItem, formatOptions } from './options/parse';
+import { resolveOptions, ResolvedOptions } from './options/resolve';
+import { lookupOption, allOptions, OptionDef } from './options/table';
+
+export { MountError, UsageError } from './sys/error';
+export { MountFailure, UmountFailure } from './lib/errors';
+export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, mergedOptions, propagationOf, resolveOptions,
+  lookupOption, allOptions, formatOptions, planRequest, isAlreadyMounted, parseSize, findMountFor };
+export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,
+  OptionItem, ResolvedOptions, OptionDef };
+export type { Plan, Step } from './plan/types';
+
+/** Options shared by the convenience functions. */
+export interface CommonOptions {
+  /** Comma-separated mount options, or a list of them. */
+  options?: string | string[];
+  /** Force the classic mount(2) executor ('mount2') or the fd-based one ('fd'); default 'auto'. */
+  executor?: MountRequest['executor'];
+  /** Don't record userspace options in utab. */
+  noMtab?: boolean;
+}
+
+function opts(o: string | string[] | undefined): string[] {
+  if (o === undefined) return [];
+  return typeof o === 'string' ? [o] : o;
+}
+
+/** Mount `source` of `type` on `target` (like `mount -t type -o options source target`). */
+export function mount(source: string, target: string, type?: string, o: CommonOptions = {}): MountResult {
+  return mountRequest({ source, target, types: type, options: opts(o.options), executor: o.executor, noMtab: o.noMtab });
+}
+
+/** Bind `source` on `target`; `recursive` = rbind; read-only binds are atomic with the fd-based API. */
+export function bind(source: string, target: string, o: CommonOptions & { recursive?: boolean; readOnly?: boolean } = {}): MountResult {
+  const list = [o.recursive ? 'rbind' : 'bind', ...(o.readOnly ? ['ro'] : []), ...opts(o.options)];
+  return mountRequest({ source, target, options: list, executor: o.executor, noMtab: o.noMtab });
+}
+
+/** Move the mount at `source` to `target`. */
+export function move(source: string, target: string, o: Omit<CommonOptions, 'options'> = {}): MountResult {
+  return mountRequest({ source, target, options: ['move'], executor: o.executor });
+}
+
+/**
+ * Remount `target` with `options` added to its current ones (from fstab, else the mount table),
+ * as `mount -o remount,OPTIONS target` does: data options such as size= are kept.
+ */
+export function remount(target: string, o: CommonOptions & { bindOnly?: boolean } = {}): MountResult {
+  return mountRequest({ target, options: ['remount', ...(o.bindOnly ? ['bind'] : []), ...opts(o.options)], executor: o.executor });
+}
+
+export type Propagation = 'shared' | 'slave' | 'private' | 'unbindable';
+
+/** Change the propagation of the mount at `target` (recursively with `recursive`). */
+export function setPropagation(target: string, propagation: Propagation, o: { recursive?: boolean; executor?: MountRequest['executor'] } = {}): MountResult {
+  return mountRequest({ target, options: [`${o.recursive ? 'r' : ''}${propagation}`], executor: o.executor });
+}
+
+/** Unmount `target` (a mount point, a source, or a loop-backing file). */
+export function umount(target: string, o: UmountRequest & { recursive?: boolean } = {}): UmountResult[] {
+  const tables = new Tables();
+  if (o.recursive) {
+    const done: UmountResult[] = [];
+    umountRecursive(target, o, tables, (r) => done.push(r));
+    return done;
+  }
+  return [umountSpec(target, o, tables)];
+}
+
+/** The mount table as mount(8) lists it (utab options merged, -t pattern filter). */
+export function listMounts(req: ListRequest = {}): ListedMount[] {
+  return listMountsImpl(req);
+}
+
+/** The topmost mount on `target`, or undefined. */
+export function findMount(target: string): MountEntry | undefined {
+  return findMountFor(target, MountTable.read()).entry;
+}
+
+/** Parse a comma-separated option string as util-linux does (quotes, `\,`). */
+export function parseOptions(str: string): OptionItem[] {
+  return parseOptionString(str);
+}
+
+export { mountRequest };

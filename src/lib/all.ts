@@ -1,0 +1,80 @@
+// mount -a: every fstab entry in order, the tables read once, the mount table indexed,
+// so the cost grows linearly with the size of fstab.
+import { FstabEntry } from '../tables/fstab';
+import { matchFsType, matchOptions } from '../tables/patterns';
+import { parseOptions } from '../options/parse';
+import { Tables } from './tables';
+import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mount';
+import { withPrefix } from './paths';
+import { MountFailure, nofailApplies } from './errors';
+
+export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed';
+
+export interface MountAllRequest extends Omit<MountRequest, 'source' | 'target' | 'types' | 'swapMatch'> {
+  /** -t: a type pattern that filters entries (each keeps its own type). */
+  types?: string;
+  /** -O: an option pattern that filters entries. */
+  testOptions?: string;
+}
+
+export interface MountAllEvent {
+  entry: FstabEntry;
+  status: AllStatus;
+  result?: MountResult;
+  error?: unknown;
+}
+
+export interface MountAllSummary {
+  mounted: number;
+  failed: number;
+  /** util-linux's exit code: 0 all fine, 32 all failed, 64 some failed. */
+  exitCode: number;
+}
+
+/** Should -a skip this entry? (swap, "/", noauto, -t and -O mismatches) */
+export function ignoredByAll(e: FstabEntry, types?: string, testOptions?: string): boolean {
+  if (e.fstype === 'swap' || e.target === '/' || e.target === 'root') return true;
+  const opts = parseOptions(e.options);
+  if (opts.some((o) => o.name === 'noauto')) return true;
+  if (types !== undefined && !matchFsType(e.fstype, types)) return true;
+  if (testOptions !== undefined && !matchOptions(e.options, testOptions)) return true;
+  return false;
+}
+
+export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): MountAllSummary {
+  let mounted = 0;
+  let failed = 0;
+  for (const entry of tables.fstab().entries) {
+    if (ignoredByAll(entry, req.types, req.testOptions)) {
+      onEvent({ entry, status: 'ignored' });
+      continue;
+    }
+    const target = withPrefix(req.targetPrefix, entry.target);
+    const bind = parseOptions(entry.options).some((o) => o.name === 'bind' || o.name === 'rbind');
+    if (isAlreadyMounted(tables.mounts(), entry.source, target, { bind })) {
+      onEvent({ entry, status: 'already' });
+      continue;
+    }
+    try {
+      const result = mountRequest({ ...req, source: entry.source, target: entry.target, types: entry.fstype,
+        options: [entry.options, ...optionList(req.options)], optionsMode: 'ignore' }, tables);
+      mounted++;
+      onEvent({ entry, status: 'mounted', result });
+    } catch (error) {
+      if (error instanceof MountFailure && nofailApplies(error)) {
+        mounted++;
+        onEvent({ entry, status: 'mounted' });
+        continue;
+      }
+      failed++;
+      onEvent({ entry, status: 'failed', error });
+    }
+  }
+  const exitCode = failed === 0 ? 0 : mounted === 0 ? 32 : 64;
+  return { mounted, failed, exitCode };
+}
+
+function optionList(o: MountRequest['options']): string[] {
+  if (o === undefined) return [];
+  return typeof o === 'string' ? [o] : [...o];
+}

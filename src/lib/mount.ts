@@ -1,0 +1,469 @@
+// One mount(8) request, start to finish: fstab/mount-table lookup, option merging,
+// source and type resolution, the Plan, and its execution.
+import * as fs from 'fs';
+import { parseOptions, OptionItem, optionValue, formatOptions } from '../options/parse';
+import { resolveOptions, ResolvedOptions, userOption, hasUserOption } from '../options/resolve';
+import { lookupOption } from '../options/table';
+import { planMount, PlanInput } from '../plan/planner';
+import { Plan } from '../plan/types';
+import { runPlan, ExecutorMode, executorFromEnv, StepError, ExecResult } from '../exec/run';
+import { findHelper } from '../exec/helper';
+import { UsageError, MountError } from '../sys/error';
+import { E } from '../sys/errno';
+import { sysFlockExclusive } from '../sys/syscalls';
+import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
+import { FstabEntry } from '../tables/fstab';
+import { isTypePattern, matchFsType } from '../tables/patterns';
+import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
+import { updateUtab } from '../tables/utab';
+import { probeFile } from '../devices/probe';
+import { parseTag, resolveTag } from '../devices/tags';
+import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
+import { MountFailure } from './errors';
+import { Tables } from './tables';
+import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists } from './paths';
+import { userId, groupId } from './users';
+
+export type OptionsMode = 'prepend' | 'append' | 'replace' | 'ignore';
+
+export interface MountRequest {
+  source?: string;
+  target?: string;
+  /** -t: a type, a list ("a,b") or a pattern ("noX"). */
+  types?: string;
+  /** Option strings in command-line order (-o values, "ro" for -r, "rw" for -w, "shared" for --make-shared …). */
+  options?: string | readonly string[];
+  /** How fstab (or mount-table) options combine with `options` (default prepend: fstab first). */
+  optionsMode?: OptionsMode;
+  /** Tables options may come from: "fstab", "mtab", both (default) or "disable". */
+  optionsSource?: string;
+  /** Read fstab even when both source and target are given. */
+  optionsSourceForce?: boolean;
+  /** A single argument: look it up in fstab as target, then as source. */
+  swapMatch?: boolean;
+  fake?: boolean;
+  verbose?: boolean;
+  noMtab?: boolean;
+  noHelpers?: boolean;
+  sloppy?: boolean;
+  noCanonicalize?: boolean;
+  /** -w: never fall back to read-only. */
+  rwOnly?: boolean;
+  onlyOnce?: boolean;
+  exclusive?: boolean;
+  beneath?: boolean;
+  targetPrefix?: string;
+  executor?: ExecutorMode;
+}
+
+export interface MountResult {
+  kind: Plan['kind'];
+  source?: string;
+  target: string;
+  fstype?: string;
+  plan: Plan;
+  /** Kernel warnings and infos ("w …", "i …"). */
+  messages: string[];
+  roFallback: boolean;
+  helperStatus?: number;
+  loopDevice?: string;
+  /** Nothing was done: a missing device with nofail. */
+  skipped?: boolean;
+}
+
+function optionStrings(o: MountRequest['options']): string[] {
+  if (o === undefined) return [];
+  return typeof o === 'string' ? [o] : [...o];
+}
+
+function parseSources(s: string | undefined): { fstab: boolean; mtab: boolean } {
+  if (s === undefined) return { fstab: true, mtab: true };
+  const parts = s.split(',');
+  if (parts.includes('disable')) return { fstab: false, mtab: false };
+  return { fstab: parts.includes('fstab'), mtab: parts.includes('mtab') };
+}
+
+/** fstab/mount-table options and command-line options, combined as --options-mode says. */
+function combine(tableOpts: OptionItem[], cmd: OptionItem[], mode: OptionsMode): OptionItem[] {
+  switch (mode) {
+    case 'append': return [...cmd, ...tableOpts];
+    case 'replace': return [...tableOpts];
+    case 'ignore': return [...cmd];
+    default: return [...tableOpts, ...cmd];
+  }
+}
+
+/** uid=NAME / gid=NAME → numbers, as libmount does before the options reach the kernel. */
+function numericIds(items: OptionItem[]): OptionItem[] {
+  return items.map((it) => {
+    if ((it.name === 'uid' || it.name === 'gid') && it.raw !== undefined && !/^[0-9]+$/.test(optionValue(it) ?? '')) {
+      const v = optionValue(it) ?? '';
+      const n = it.name === 'uid' ? userId(v) : groupId(v);
+      if (n === undefined) throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}': Invalid argument`, 1);
+      return { name: it.name, raw: String(n) };
+    }
+    return it;
+  });
+}
+
+function parseMode(v: string, items: OptionItem[]): number {
+  if (!/^[0-7]{1,4}$/.test(v)) throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}'`, 1);
+  return parseInt(v, 8);
+}
+
+/** Sizes as strtosize() reads them: 1K, 2M, 3G, 1KiB, 1KB (decimal) … */
+export function parseSize(v: string): number | undefined {
+  const m = /^([0-9]+)\s*([KMGTPE]?)(iB|B)?$/i.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2].toUpperCase();
+  const base = m[3] && m[3].toUpperCase() === 'B' ? 1000 : 1024;
+  const exp = unit ? 'KMGTPE'.indexOf(unit) + 1 : 0;
+  return n * base ** exp;
+}
+
+interface Lookup {
+  source?: string;
+  target?: string;
+  fstype?: string;
+  tableOptions: OptionItem[];
+  fromFstab?: FstabEntry;
+  fromMounts?: MountEntry;
+}
+
+/** Find the missing half of the request in fstab (then, for remount, in the mount table). */
+function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): Lookup {
+  const src = parseSources(req.optionsSource);
+  const operation = (cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount;
+  const both = req.source !== undefined && req.target !== undefined;
+  const out: Lookup = { source: req.source, target: req.target, tableOptions: [] };
+  if (operation || (both && !req.optionsSourceForce) || (!src.fstab && !src.mtab)) {
+    if (!src.fstab && !src.mtab && !both && !cmd.remount) {
+      // --options-source disable with one argument: util-linux goes on without a source and fails late.
+      throw new UsageError('filesystem was mounted, but any subsequent operation failed: Invalid argument', 1, req.target ?? req.source);
+    }
+    return out;
+  }
+  let entry: FstabEntry | undefined;
+  if (src.fstab) {
+    if (both) entry = tables.fstab().entries.find((e) => e.source === req.source && e.target === req.target);
+    else if (req.target !== undefined) {
+      entry = tables.fstabByTarget(req.target);
+      if (!entry && req.swapMatch) entry = tables.fstabBySource(req.target);
+    } else if (req.source !== undefined) entry = tables.fstabBySource(req.source);
+  }
+  if (entry) {
+    out.fromFstab = entry;
+    out.source = entry.source;
+    out.target = entry.target;
+    out.fstype = entry.fstype;
+    out.tableOptions = parseOptions(entry.options);
+    // A bind that came from fstab is not repeated on remount (unless asked for on the command line).
+    if (cmd.remount && !cmd.bind) out.tableOptions = out.tableOptions.filter((o) => o.name !== 'bind' && o.name !== 'rbind');
+    return out;
+  }
+  if (cmd.remount && src.mtab) {
+    const key = req.target ?? req.source ?? '';
+    const table = tables.mounts();
+    const mi = table.topAt(canonical(key)) ?? topmostBySource(table, key);
+    if (mi) {
+      out.fromMounts = mi;
+      out.source = mi.source;
+      out.target = mi.target;
+      out.fstype = mi.fstype;
+      const utab = tables.utab().find((u) => u.id === mi.id || u.target === mi.target);
+      out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
+    }
+    return out; // remount of something not mounted: the kernel says so
+  }
+  if (cmd.remount) return out;
+  const fstabName = tables.fstabName;
+  if (req.swapMatch) throw new UsageError(`can't find in ${fstabName}`, 1, req.target);
+  if (req.target !== undefined) throw new UsageError(`can't find mount point in ${fstabName}`, 1, req.target);
+  throw new UsageError(`can't find mount source ${req.source} in ${fstabName}`, 1, req.source);
+}
+
+function topmostBySource(table: MountTable, source: string): MountEntry | undefined {
+  const list = table.withSource(source);
+  for (let i = list.length - 1; i >= 0; i--) if (table.topAt(list[i].target) === list[i]) return list[i];
+  return list[list.length - 1];
+}
+
+/** Is this filesystem already mounted there? (mount -a, --onlyonce): source, root and target compared. */
+export function isAlreadyMounted(table: MountTable, source: string | undefined, target: string, opts: { bind?: boolean } = {}): boolean {
+  const tgt = canonical(target);
+  const list = table.allAt(tgt);
+  if (!list.length || source === undefined) return false;
+  let src = source;
+  const tag = parseTag(source);
+  if (tag) src = resolveTag(tag) ?? source;
+  const file = isRegularFile(src) ? canonical(src) : undefined;
+  let root = '/';
+  if (opts.bind) {
+    const c = canonical(src);
+    const holder = mountContaining(table, c);
+    if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
+  }
+  for (const e of list) {
+    if (opts.bind) {
+      if (e.root === root) return true;
+      continue;
+    }
+    if (e.source === src || e.source === canonical(src)) return true;
+    if (file) {
+      const li = loopInfo(e.source);
+      if (li && li.backingFile === file) return true;
+    }
+  }
+  return false;
+}
+
+function joinRoot(root: string, rel: string): string {
+  if (root === '/') return rel.startsWith('/') ? rel : `/${rel}`;
+  return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
+}
+
+function mountContaining(table: MountTable, p: string): MountEntry | undefined {
+  let cur = p;
+  for (;;) {
+    const e = table.topAt(cur);
+    if (e) return e;
+    if (cur === '/' || cur === '') return undefined;
+    const i = cur.lastIndexOf('/');
+    cur = i <= 0 ? '/' : cur.slice(0, i);
+  }
+}
+
+/** Types to try when none was given: /etc/filesystems (with its "*" line), else /proc/filesystems (not nodev). */
+function guessTypes(pattern?: string): string[] {
+  let types: string[] = [];
+  let thenProc = true;
+  try {
+    const etc = parseEtcFilesystems(fs.readFileSync('/etc/filesystems', 'utf8'));
+    types = etc.types;
+    thenProc = etc.thenProc;
+  } catch {
+    /* no /etc/filesystems */
+  }
+  if (thenProc) for (const f of readProcFilesystems()) if (!f.nodev && !types.includes(f.name)) types.push(f.name);
+  return pattern ? types.filter((t) => matchFsType(t, pattern)) : types;
+}
+
+/** The prepared request: everything decided, ready to plan. */
+interface Prepared {
+  input: PlanInput;
+  nofail: boolean;
+}
+
+function prepare(req: MountRequest, tables: Tables): Prepared {
+  const cmdItems: OptionItem[] = [];
+  for (const s of optionStrings(req.options)) cmdItems.push(...parseOptions(s));
+  const cmd = resolveOptions(cmdItems);
+  const look = lookupTables(req, cmd, tables);
+  let items = combine(look.tableOptions, cmdItems, req.optionsMode ?? 'prepend');
+  items = numericIds(items);
+
+  let mkdirMode: number | undefined;
+  const owner: { uid?: number; gid?: number; mode?: number } = {};
+  for (const it of items) {
+    const v = optionValue(it);
+    if (it.name === 'X-mount.mkdir' || it.name === 'x-mount.mkdir') mkdirMode = v ? parseMode(v, items) : 0o755;
+    else if (it.name === 'X-mount.owner') {
+      owner.uid = userId(v ?? '');
+      if (owner.uid === undefined) throw new UsageError(`failed to parse mount options '${formatOptions(items)}': Invalid argument`, 1);
+    } else if (it.name === 'X-mount.group') {
+      owner.gid = groupId(v ?? '');
+      if (owner.gid === undefined) throw new UsageError(`failed to parse mount options '${formatOptions(items)}': Invalid argument`, 1);
+    } else if (it.name === 'X-mount.mode') owner.mode = parseMode(v ?? '', items);
+  }
+  const o = resolveOptions(items);
+  const nofail = hasUserOption(o, 'nofail');
+
+  if (look.target === undefined) throw new UsageError('no mount point specified', 1, look.source);
+  let target = withPrefix(req.targetPrefix, look.target);
+  if (!req.noCanonicalize) target = canonical(target);
+
+  let source = look.source;
+  let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : look.fstype;
+  const typePattern = req.types !== undefined && isTypePattern(req.types) ? req.types : undefined;
+
+  // Operations that need no type.
+  if (o.move || o.bind || o.remount) {
+    if (source !== undefined && !o.remount && !req.noCanonicalize) source = canonical(source);
+    if (o.bind && (req.types !== undefined && req.types !== 'none')) { /* util-linux ignores -t for binds from fstab */ }
+    return {
+      nofail,
+      input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
+        noMtab: req.noMtab, mkdirMode, owner },
+    };
+  }
+  if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
+    return { nofail, input: { source, target, types: [], guessing: false, options: o, noMtab: req.noMtab } };
+  }
+
+  // Tags → devices.
+  if (source !== undefined) {
+    const tag = parseTag(source);
+    if (tag) {
+      const dev = resolveTag(tag);
+      if (!dev) {
+        if (nofail) throw new NofailSkip();
+        throw new UsageError(`can't find ${source}`, 1);
+      }
+      source = dev;
+    } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && !req.noCanonicalize && exists(source)) {
+      source = canonical(source);
+    }
+  }
+
+  // Loop devices: asked for (loop, offset=, sizelimit=) or a regular file as the source.
+  const loopOpt = userOption(o, 'loop');
+  const offsetOpt = userOption(o, 'offset');
+  const sizeOpt = userOption(o, 'sizelimit');
+  let loop: PlanInput['loop'];
+  const wantLoop = loopOpt !== undefined || offsetOpt !== undefined || sizeOpt !== undefined;
+  if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || (isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')))) {
+    if (!isRegularFile(source)) {
+      if (exists(source) || !nofail) {
+        if (!exists(source)) throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target }),
+          'mount', undefined, source, target, fstype, { nofail, readOnly: o.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
+      } else throw new NofailSkip();
+    }
+    const offset = offsetOpt !== undefined ? parseSize(offsetOpt) : 0;
+    const sizelimit = sizeOpt !== undefined ? parseSize(sizeOpt) : 0;
+    if (offset === undefined || sizelimit === undefined) {
+      throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}'`, 1);
+    }
+    // The same file, offset already mounted on this very target: nothing to do but say so.
+    const table = tables.mounts();
+    if (isAlreadyMounted(table, source, target) && offset === 0) {
+      throw new UsageError(`${source} is already mounted`, 1, target);
+    }
+    const match = findLoopMatch(listLoopDevices(), source, offset, sizelimit);
+    if (match.kind === 'overlap' || (match.kind === 'reuse' && loopOpt)) {
+      throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
+    }
+    const probeOffset = offset;
+    if (fstype === undefined || fstype === 'auto') {
+      const p = probeFile(source, probeOffset);
+      if (p?.type === 'swap' || p?.type === 'crypto_LUKS') {
+        throw new UsageError(`${source}: cannot mount a ${p.type === 'swap' ? 'swap area' : 'LUKS encrypted volume'}`, 32, target);
+      }
+      fstype = p?.type;
+    }
+    if (match.kind === 'reuse') {
+      if (match.dev.readOnly && !o.readOnly) {
+        // util-linux: an existing read-only device cannot serve a read-write mount.
+        throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
+      }
+      source = match.dev.device;
+    } else {
+      loop = { offset, sizelimit, device: loopOpt ? loopOpt : undefined };
+    }
+  } else if ((fstype === undefined || fstype === 'auto') && source !== undefined && isBlockDevice(source)) {
+    const p = probeFile(source);
+    if (p?.type === 'swap' || p?.type === 'crypto_LUKS') {
+      throw new UsageError(`${source}: cannot mount a ${p.type === 'swap' ? 'swap area' : 'LUKS encrypted volume'}`, 32, target);
+    }
+    fstype = p?.type;
+  }
+
+  let types: string[] = [];
+  let guessing = false;
+  if (fstype !== undefined && fstype !== 'auto') types = [fstype];
+  else if (typePattern !== undefined && !typePattern.startsWith('no')) {
+    // -t a,b,c: tried in order; "auto" in the list means the probed type.
+    guessing = true;
+    for (const t of typePattern.split(',')) {
+      if (t === 'auto') {
+        const p = source !== undefined ? probeFile(source) : undefined;
+        if (p) types.push(p.type);
+      } else if (t) types.push(t);
+    }
+  } else {
+    if (source !== undefined && source.includes(':') && !exists(source)) types = ['nfs'];
+    else if (source !== undefined && source.startsWith('//')) types = ['cifs'];
+    else {
+      types = guessTypes(typePattern);
+      guessing = true;
+    }
+    if (types.length === 0) throw new UsageError(source === undefined ? 'no mount source specified' : 'failed to determine filesystem type', 1, target);
+  }
+
+  let helper: string | undefined;
+  if (!req.noHelpers && types.length === 1 && !guessing) helper = findHelper('mount', types[0]);
+
+  return {
+    nofail,
+    input: {
+      source, target, types, guessing, options: o, helper, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
+      noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
+      rwOnly: req.rwOnly, mkdirMode, owner,
+    },
+  };
+}
+
+/** Thrown inside prepare() when nofail turns a missing device into "nothing to do". */
+class NofailSkip extends Error {}
+
+/** Build the Plan for a request without running it (for --fake and explain mode). */
+export function planRequest(req: MountRequest, tables: Tables = new Tables()): Plan {
+  return planMount(prepare(req, tables).input);
+}
+
+/**
+ * Mount as mount(8) would. Throws UsageError (bad request, exit code attached) or MountFailure
+ * (a kernel call failed; MountFailure.error has errno, syscall and kernel messages).
+ */
+export function mountRequest(req: MountRequest, tables: Tables = new Tables()): MountResult {
+  let prep: Prepared;
+  try {
+    prep = prepare(req, tables);
+  } catch (e) {
+    if (e instanceof NofailSkip) {
+      const plan: Plan = { kind: 'mount', target: req.target ?? '', steps: [], utabOptions: '' };
+      return { kind: 'mount', target: req.target ?? '', plan, messages: [], roFallback: false, skipped: true };
+    }
+    throw e;
+  }
+  const input = prep.input;
+  if (req.onlyOnce && isAlreadyMounted(tables.mounts(), input.source, input.target, { bind: input.options.bind })) {
+    throw new UsageError('filesystem already mounted', 32, input.target);
+  }
+  const plan = planMount(input);
+  const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
+  if (req.fake) {
+    return { ...base, fstype: input.types[0], messages: [], roFallback: false };
+  }
+  let r: ExecResult;
+  try {
+    r = runPlan(plan, { mode: req.executor ?? executorFromEnv() });
+  } catch (e) {
+    if (e instanceof StepError) {
+      throw new MountFailure(e.cause, plan.kind, e.step, input.source, input.target, input.types.length === 1 ? input.types[0] : input.types[0],
+        { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
+    }
+    throw e;
+  }
+  tables.invalidateMounts();
+  if (plan.utabOptions && !req.noMtab && r.helperStatus === undefined) recordUtab(plan, r, tables);
+  return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
+    helperStatus: r.helperStatus, loopDevice: r.loopDevice };
+}
+
+/** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
+function recordUtab(plan: Plan, r: ExecResult, tables: Tables): void {
+  const mi = tables.mounts().topAt(plan.target);
+  if (!mi) return;
+  try {
+    updateUtab((entries) => [
+      ...entries.filter((e) => e.id !== mi.id && e.target !== mi.target),
+      { id: mi.id, source: r.loopDevice ?? plan.source ?? mi.source, target: mi.target, root: mi.root, options: plan.utabOptions },
+    ], sysFlockExclusive);
+  } catch {
+    /* a utab that cannot be written does not undo the mount */
+  }
+  tables.invalidateUtab();
+}
+
+export { lookupOption };

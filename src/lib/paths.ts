@@ -1,0 +1,69 @@
+// Path helpers shared by mount and umount: canonical paths as libmount makes them.
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** realpath() when the path exists, else the path as given (libmount keeps unresolvable paths). */
+export function canonical(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Join --target-prefix and a target as libmount does: PREFIX/target-without-leading-slash. */
+export function withPrefix(prefix: string | undefined, target: string): string {
+  if (!prefix) return target;
+  if (target === '/') return prefix;
+  return path.join(prefix, target.replace(/^\/+/, ''));
+}
+
+export function isRegularFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function isBlockDevice(p: string): boolean {
+  try {
+    return fs.statSync(p).isBlockDevice();
+  } catch {
+    return false;
+  }
+}
+
+export function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Filesystems whose source is not a path (pseudo and network filesystems): their source is
+ * never canonicalized, never loop-mounted and never probed.
+ */
+const PSEUDO = new Set(['tmpfs', 'ramfs', 'proc', 'sysfs', 'devtmpfs', 'devpts', 'cgroup', 'cgroup2', 'mqueue',
+  'hugetlbfs', 'debugfs', 'tracefs', 'securityfs', 'pstore', 'bpf', 'configfs', 'fusectl', 'autofs', 'binfmt_misc',
+  'overlay', 'efivarfs', 'nsfs', 'rpc_pipefs', 'nfsd', 'selinuxfs', 'none', 'fuse', 'fuse.bindfs', 'aufs', 'shm']);
+const NETWORK = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', '9p', 'ceph', 'glusterfs', 'afs', 'ncpfs', 'sshfs']);
+
+export function isPseudoFs(type: string | undefined): boolean {
+  return type !== undefined && (PSEUDO.has(type) || type.startsWith('fuse'));
+}
+
+export function isNetworkFs(type: string | undefined): boolean {
+  return type !== undefined && (NETWORK.has(type) || type.startsWith('fuse.sshfs'));
+}

@@ -1,0 +1,82 @@
+// The tables a run reads, each read at most once and shared by every operation of the run
+// (mount -a, umount -R, umount -a): no re-read per entry or per unmount.
+import { readFstab, Fstab, FstabEntry } from '../tables/fstab';
+import { MountTable } from '../tables/mountinfo';
+import { readUtab, UtabEntry } from '../tables/utab';
+import { defaultFstabPath } from './env';
+import { canonical } from './paths';
+
+export class Tables {
+  private fstabCache?: Fstab;
+  private mountCache?: MountTable;
+  private utabCache?: UtabEntry[];
+  private targetIndex?: Map<string, FstabEntry>;
+
+  /**
+   * @param fstabPaths -T paths (files or directories); empty → $LIBMOUNT_FSTAB or /etc/fstab.
+   * @param onParseError called once per broken fstab line.
+   */
+  constructor(
+    readonly fstabPaths: readonly string[] = [],
+    private readonly onParseError: (file: string, line: number) => void = () => undefined,
+  ) {}
+
+  /** The fstab path named in "can't find in …" messages: util-linux names the default even with -T. */
+  get fstabName(): string {
+    return defaultFstabPath();
+  }
+
+  fstab(): Fstab {
+    if (!this.fstabCache) {
+      const out: Fstab = { entries: [], errors: [] };
+      const paths = this.fstabPaths.length ? this.fstabPaths : [defaultFstabPath()];
+      for (const p of paths) {
+        const t = readFstab(p, this.fstabPaths.length > 0);
+        out.entries.push(...t.entries);
+        out.errors.push(...t.errors);
+      }
+      for (const e of out.errors) this.onParseError(e.file, e.line);
+      this.fstabCache = out;
+    }
+    return this.fstabCache;
+  }
+
+  mounts(): MountTable {
+    if (!this.mountCache) this.mountCache = MountTable.read();
+    return this.mountCache;
+  }
+
+  /** Forget the mount table (after this run changed it and needs a fresh view). */
+  invalidateMounts(): void {
+    this.mountCache = undefined;
+  }
+
+  utab(): UtabEntry[] {
+    if (!this.utabCache) this.utabCache = readUtab();
+    return this.utabCache;
+  }
+
+  invalidateUtab(): void {
+    this.utabCache = undefined;
+  }
+
+  /** fstab entry by target: the string as given, then canonical paths (first match, as libmount's find_target). */
+  fstabByTarget(target: string): FstabEntry | undefined {
+    const entries = this.fstab().entries;
+    const direct = entries.find((e) => e.target === target);
+    if (direct) return direct;
+    if (!this.targetIndex) {
+      this.targetIndex = new Map();
+      for (const e of entries) {
+        const c = canonical(e.target);
+        if (!this.targetIndex.has(c)) this.targetIndex.set(c, e);
+      }
+    }
+    return this.targetIndex.get(canonical(target));
+  }
+
+  fstabBySource(source: string): FstabEntry | undefined {
+    const entries = this.fstab().entries;
+    return entries.find((e) => e.source === source) ?? entries.find((e) => canonical(e.source) === canonical(source));
+  }
+}

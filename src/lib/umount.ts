@@ -1,0 +1,221 @@
+// umount(8): find the mount (by target, by source, by backing file), unmount it with
+// umount2(2), and for -R/-a work from one read of the mount table.
+import * as fs from 'fs';
+import { sysUmount2, sysMount, sysFlockExclusive } from '../sys/syscalls';
+import { MountError } from '../sys/error';
+import { E } from '../sys/errno';
+import { MNT, MS } from '../sys/constants';
+import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
+import { matchFsType, matchOptions } from '../tables/patterns';
+import { updateUtab, readUtab } from '../tables/utab';
+import { parseTag, resolveTag } from '../devices/tags';
+import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
+import { findHelper, runHelper } from '../exec/helper';
+import { Tables } from './tables';
+import { canonical, isDirectory, isRegularFile } from './paths';
+import { UmountFailure } from './errors';
+
+export interface UmountRequest {
+  lazy?: boolean;
+  force?: boolean;
+  /** -r: on EBUSY remount read-only instead. */
+  readOnlyFallback?: boolean;
+  /** -d: free the loop device afterwards. */
+  detachLoop?: boolean;
+  noMtab?: boolean;
+  noCanonicalize?: boolean;
+  noHelpers?: boolean;
+  fake?: boolean;
+  verbose?: boolean;
+}
+
+export interface UmountResult {
+  target: string;
+  /** The source, when the mount table was consulted (util-linux prints it with -v then). */
+  source?: string;
+  /** Remounted read-only instead of unmounted (-r). */
+  remountedReadOnly?: boolean;
+  helperStatus?: number;
+}
+
+export interface Found {
+  target: string;
+  entry?: MountEntry;
+}
+
+/** The topmost mount of `source` that is itself on top of its mount point. */
+function topmostOfSource(table: MountTable, source: string): MountEntry | undefined {
+  const list = table.withSource(source);
+  for (let i = list.length - 1; i >= 0; i--) if (table.topAt(list[i].target) === list[i]) return list[i];
+  return undefined;
+}
+
+/**
+ * Find what `spec` names: a mount point (topmost mount first), a source, a tag, or a regular
+ * file backing a loop device. Returns the spec itself when nothing matches, so umount2() can
+ * give the kernel's verdict.
+ */
+export function findMountFor(spec: string, table: MountTable, noCanonicalize = false): Found {
+  const path = noCanonicalize ? spec : canonical(spec);
+  const byTarget = table.topAt(path);
+  if (byTarget) return { target: byTarget.target, entry: byTarget };
+  const tag = parseTag(spec);
+  const src = tag ? resolveTag(tag) : spec;
+  if (src !== undefined) {
+    const bySource = topmostOfSource(table, src) ?? topmostOfSource(table, canonical(src));
+    if (bySource) return { target: bySource.target, entry: bySource };
+    if (isRegularFile(src)) {
+      const file = canonical(src);
+      const devs = listLoopDevices().filter((d) => d.backingFile === file);
+      for (const d of devs) {
+        const e = topmostOfSource(table, d.device);
+        if (e) return { target: e.target, entry: e };
+      }
+    }
+  }
+  return { target: noCanonicalize ? spec : path };
+}
+
+function removeUtab(entry: MountEntry | undefined, target: string): void {
+  try {
+    const utab = readUtab();
+    if (!utab.some((u) => (entry && u.id === entry.id) || u.target === target)) return;
+    updateUtab((list) => list.filter((u) => !((entry && u.id === entry.id) || u.target === target)), sysFlockExclusive);
+  } catch {
+    /* utab trouble does not undo an unmount */
+  }
+}
+
+function umountFlags(req: UmountRequest): number {
+  return (req.lazy ? MNT.DETACH : 0) | (req.force ? MNT.FORCE : 0);
+}
+
+/** Unmount one found mount. Throws UmountFailure when umount2() fails. */
+export function umountFound(found: Found, req: UmountRequest): UmountResult {
+  const target = found.target;
+  const entry = found.entry;
+  const result: UmountResult = { target, source: entry?.source };
+  if (req.fake) return result;
+  const utab = entry ? readUtab().find((u) => u.id === entry.id || u.target === entry.target) : undefined;
+  const helperType = utab?.options?.match(/(?:^|,)helper=([^,]+)/)?.[1] ?? entry?.fstype;
+  const helper = !req.noHelpers && helperType && entry ? findHelper('umount', helperType) : undefined;
+  if (helper) {
+    const argv = [target];
+    if (req.noMtab) argv.push('-n');
+    if (req.lazy) argv.push('-l');
+    if (req.force) argv.push('-f');
+    if (req.verbose) argv.push('-v');
+    if (req.readOnlyFallback) argv.push('-r');
+    if (helperType && helperType.includes('.')) argv.push('-t', helperType);
+    result.helperStatus = runHelper(helper, argv).status;
+    return result;
+  }
+  try {
+    sysUmount2(target, umountFlags(req));
+  } catch (e) {
+    if (e instanceof MountError && e.errno === E.EBUSY && req.readOnlyFallback) {
+      try {
+        sysMount(entry?.source ?? null, target, null, MS.REMOUNT | MS.RDONLY, null);
+        result.remountedReadOnly = true;
+        return result;
+      } catch (e2) {
+        if (e2 instanceof MountError) throw new UmountFailure(e2, target);
+        throw e2;
+      }
+    }
+    if (e instanceof MountError) throw new UmountFailure(e, target);
+    throw e;
+  }
+  if (!req.noMtab) removeUtab(entry, target);
+  const loopOpt = utab?.options?.match(/(?:^|,)loop=([^,]+)/)?.[1];
+  const dev = entry?.source;
+  if (dev && (req.detachLoop || loopOpt) && dev.startsWith('/dev/loop')) {
+    const li = loopInfo(dev);
+    if (li && !li.autoclear) {
+      try {
+        detachLoop(dev);
+      } catch {
+        /* busy elsewhere */
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Unmount one spec. When the spec is an absolute directory and no option needs the mount
+ * table, umount2() is called straight away (util-linux's fast path: no mountinfo read).
+ */
+export function umountSpec(spec: string, req: UmountRequest, tables: Tables): UmountResult {
+  const fast = spec.startsWith('/') && !req.lazy && !req.force && !req.detachLoop && !req.readOnlyFallback
+    && !req.noCanonicalize && isDirectory(spec) && !hasUtabEntry(spec);
+  if (fast) {
+    const target = canonical(spec);
+    if (req.fake) return { target };
+    try {
+      sysUmount2(target, 0);
+      return { target };
+    } catch (e) {
+      // Not a mount point here: it may still be a source; fall back to the table lookup.
+      if (!(e instanceof MountError) || e.errno !== E.EINVAL) {
+        if (e instanceof MountError) throw new UmountFailure(e, target);
+        throw e;
+      }
+    }
+  }
+  const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
+  return umountFound(found, req);
+}
+
+function hasUtabEntry(target: string): boolean {
+  try {
+    if (!fs.existsSync(process.env.LIBMOUNT_UTAB || '/run/mount/utab')) return false;
+  } catch {
+    return false;
+  }
+  const t = canonical(target);
+  return readUtab().some((u) => u.target === t);
+}
+
+/** umount -R: every mount below the target (deepest first), then the target; stops at the first failure. */
+export function umountRecursive(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): void {
+  const table = tables.mounts();
+  const found = findMountFor(spec, table, req.noCanonicalize);
+  if (!found.entry) throw new UmountNotFound(spec);
+  // Over-mounts sit on the same mount point as children of the target mount: descendants() has them.
+  for (const e of [...table.descendants(found.entry), found.entry]) {
+    onDone(umountFound({ target: e.target, entry: e }, { ...req, detachLoop: req.detachLoop }));
+  }
+  tables.invalidateMounts();
+}
+
+/** The spec named nothing mounted (umount -R / -A): "%s: not mounted" / "not found". */
+export class UmountNotFound extends Error {
+  constructor(readonly spec: string) {
+    super(`${spec}: not mounted`);
+  }
+}
+
+export const UMOUNT_ALL_DEFAULT_TYPES = 'noproc,nodevfs,nodevpts,nosysfs,norpc_pipefs,nonfsd,noselinuxfs';
+
+/** umount -a: the mount table backward (children before parents), filtered by -t/-O. */
+export function umountAll(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
+  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => void): number {
+  const table = tables.mounts();
+  const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
+  let rc = 0;
+  for (let i = table.entries.length - 1; i >= 0; i--) {
+    const e = table.entries[i];
+    if (e.target === '/') continue;
+    if (!matchFsType(e.fstype, types)) continue;
+    if (req.testOptions !== undefined && !matchOptions(mergedOptions(e), req.testOptions)) continue;
+    try {
+      onEvent(e, umountFound({ target: e.target, entry: e }, req));
+    } catch (err) {
+      rc |= 32;
+      onEvent(e, undefined, err);
+    }
+  }
+  tables.invalidateMounts();
+  return rc;
+}
