@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-process.exitCode = require('../dist/cli/main.js').run('mount', process.argv);
+// The bundled command (one module to load); dist/ is built by `npm run build` (run by npm ci).
+require('../dist/tsmount.cjs');

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-process.exitCode = require('../dist/cli/main.js').run('umount', process.argv);
+require('../dist/tsumount.cjs');

@@ -1,4 +1,4 @@
-// Entry point of both commands: program name, error safety net, exit code.
+// Shared by both commands: program name, error safety net, exit code.
 import * as path from 'path';
 import { processOutput, Output } from './output';
 
@@ -8,18 +8,14 @@ export function programName(argv1: string | undefined, fallback: string): string
   return path.basename(argv1).replace(/\.(c?js|ts)$/, '') || fallback;
 }
 
-export function run(kind: 'mount' | 'umount', argv: readonly string[], out: Output = processOutput): number {
-  const prog = programName(argv[1], kind === 'mount' ? 'tsmount' : 'tsumount');
+export type CommandMain = (prog: string, args: readonly string[], out: Output) => number;
+
+export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[], out: Output = processOutput): number {
+  const prog = programName(argv[1], fallbackName);
   try {
-    // Each command loads only its own modules.
-    if (kind === 'mount') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return (require('./mount') as typeof import('./mount')).mountMain(prog, argv.slice(2), out);
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('./umount') as typeof import('./umount')).umountMain(prog, argv.slice(2), out);
+    return main(prog, argv.slice(2), out);
   } catch (e) {
-    // Never a stack trace: an unexpected failure is reported like util-linux's internal errors.
+    // Never a stack trace: an unexpected failure is reported like util-linux's internal errors (exit 4).
     const msg = e instanceof Error ? e.message : String(e);
     out.stderr([`${prog}: ${msg}`]);
     if (process.env.TSMOUNT_DEBUG) out.stderr([String(e instanceof Error ? e.stack : e)]);

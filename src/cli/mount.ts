@@ -11,6 +11,7 @@ import { Tables } from '../lib/tables';
 import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { strerror } from '../sys/errno';
+import { parseOptions } from '../options/parse';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'LUoOtTN',
@@ -180,10 +181,15 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return EXIT.USAGE;
   }
   for (const s of options) {
-    const bad = s.split(',').find((x) => x.startsWith('='));
-    if (bad !== undefined) {
-      out.stderr([`${prog}: unsupported option format: ${bad}`]);
-      return EXIT.USAGE;
+    // util-linux checks each -o string as it is given and names the whole string.
+    try {
+      parseOptions(s);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        out.stderr([`${prog}: ${e.message}`]);
+        return EXIT.USAGE;
+      }
+      throw e;
     }
   }
 

@@ -29,9 +29,14 @@ function configure(fd: number, data: readonly DataOption[], flags: readonly stri
   for (const f of flags) sysFsconfig(fd, FSCONFIG.SET_FLAG, f, null, 0, ctx);
 }
 
-/** Attach a detached mount fd at `target` (or beneath the mount on top of it). */
-function attach(mfd: number, target: string, beneath: boolean, ctx: { source?: string; target: string }): void {
-  sysMoveMount(mfd, '', AT.FDCWD, target, MOVE_MOUNT.F_EMPTY_PATH | (beneath ? MOVE_MOUNT.BENEATH : 0), ctx);
+/**
+ * Attach a detached mount fd at `target` (or beneath the mount on top of it). With a pinned
+ * target fd (O_PATH, opened when the target was checked) the mount goes exactly there.
+ */
+function attach(mfd: number, target: string, beneath: boolean, ctx: { source?: string; target: string }, targetFd?: number): void {
+  const flags = MOVE_MOUNT.F_EMPTY_PATH | (beneath ? MOVE_MOUNT.BENEATH : 0);
+  if (targetFd !== undefined) sysMoveMount(mfd, '', targetFd, '', flags | MOVE_MOUNT.T_EMPTY_PATH, ctx);
+  else sysMoveMount(mfd, '', AT.FDCWD, target, flags, ctx);
 }
 
 function setRecursive(fd: number, set: number, clr: number, ctx: { target: string }): void {
@@ -39,7 +44,7 @@ function setRecursive(fd: number, set: number, clr: number, ctx: { target: strin
 }
 
 /** fsopen → fsconfig(source, options, flags) → CMD_CREATE → fsmount → move_mount, for one type. */
-export function fdNewMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, sink: FdSink): void {
+export function fdNewMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, sink: FdSink, targetFd?: number): void {
   const ctx = { source, target: step.target };
   const fsfd = sysFsopen(type, FSOPEN_CLOEXEC);
   let mfd = -1;
@@ -52,7 +57,7 @@ export function fdNewMount(step: FsMountStep, type: string, source: string | und
     mfd = sysFsmount(fsfd, FSMOUNT_CLOEXEC, step.attrSet & FSMOUNT_ATTRS, ctx);
     drain(fsfd, sink);
     setRecursive(mfd, step.recursiveSet, step.recursiveClr, ctx);
-    attach(mfd, step.target, step.beneath, ctx);
+    attach(mfd, step.target, step.beneath, ctx, targetFd);
   } finally {
     if (mfd >= 0) closeFd(mfd);
     closeFd(fsfd);
@@ -60,7 +65,7 @@ export function fdNewMount(step: FsMountStep, type: string, source: string | und
 }
 
 /** open_tree(CLONE[|AT_RECURSIVE]) → mount_setattr on the detached copy → move_mount: bind,ro is atomic. */
-export function fdBind(step: BindStep): void {
+export function fdBind(step: BindStep, targetFd?: number): void {
   const ctx = { source: step.source, target: step.target };
   const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | (step.recursive ? AT.RECURSIVE : 0), ctx);
   try {
@@ -68,17 +73,17 @@ export function fdBind(step: BindStep): void {
       sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
     }
     setRecursive(fd, step.recursiveSet, step.recursiveClr, ctx);
-    attach(fd, step.target, step.beneath, ctx);
+    attach(fd, step.target, step.beneath, ctx, targetFd);
   } finally {
     closeFd(fd);
   }
 }
 
-export function fdMove(step: MoveStep): void {
+export function fdMove(step: MoveStep, targetFd?: number): void {
   const ctx = { source: step.source, target: step.target };
   const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLOEXEC, ctx);
   try {
-    attach(fd, step.target, step.beneath, ctx);
+    attach(fd, step.target, step.beneath, ctx, targetFd);
   } finally {
     closeFd(fd);
   }

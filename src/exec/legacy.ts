@@ -2,21 +2,41 @@
 // (TSMOUNT_FORCE_MOUNT2=always), and for values the new API refuses (fsconfig
 // strings of 256 bytes or more).
 import { sysMount } from '../sys/syscalls';
-import { MS } from '../sys/constants';
+import { MS, MOUNT_ATTR } from '../sys/constants';
+import { lookupOption } from '../options/table';
+import { MountTable } from '../tables/mountinfo';
+import { MountError } from '../sys/error';
+import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
 
-export function legacyNewMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean): void {
+/** What only the fd-based API can do: refuse clearly instead of doing something else. */
+function refuse(syscall: string, target: string): never {
+  throw new MountError({ syscall, errno: E.ENOSYS, target });
+}
+
+/** mount(2) follows /proc/self/fd/N to the pinned directory itself. */
+function at(target: string, targetFd?: number): string {
+  return targetFd !== undefined ? `/proc/self/fd/${targetFd}` : target;
+}
+
+export function legacyNewMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
+  if (step.beneath) refuse('move_mount', step.target);
+  if (step.exclusive) refuse('fsconfig', step.target);
   const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
-  sysMount(source ?? 'none', step.target, type, flags, step.dataString || null);
+  sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null);
+  if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
-export function legacyBind(step: BindStep): void {
-  sysMount(step.source, step.target, null, MS.BIND | (step.recursive ? MS.REC : 0), null);
+export function legacyBind(step: BindStep, targetFd?: number): void {
+  if (step.beneath) refuse('move_mount', step.target);
+  sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null);
   if (step.msFlags) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
+  if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
-export function legacyMove(step: MoveStep): void {
-  sysMount(step.source, step.target, null, MS.MOVE, null);
+export function legacyMove(step: MoveStep, targetFd?: number): void {
+  if (step.beneath) refuse('move_mount', step.target);
+  sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null);
 }
 
 export function legacyReconfigure(step: ReconfigureStep): void {
@@ -25,8 +45,50 @@ export function legacyReconfigure(step: ReconfigureStep): void {
 
 export function legacySetAttr(step: SetAttrStep): void {
   sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
+  if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
 export function legacyPropagate(step: PropagateStep): void {
   sysMount('none', step.target, null, step.flags, null);
+}
+
+/** MOUNT_ATTR_* bits as the MS_* flags of a bind remount. */
+function attrsToMs(attrs: number): number {
+  let ms = 0;
+  if (attrs & MOUNT_ATTR.RDONLY) ms |= MS.RDONLY;
+  if (attrs & MOUNT_ATTR.NOSUID) ms |= MS.NOSUID;
+  if (attrs & MOUNT_ATTR.NODEV) ms |= MS.NODEV;
+  if (attrs & MOUNT_ATTR.NOEXEC) ms |= MS.NOEXEC;
+  if (attrs & MOUNT_ATTR.NODIRATIME) ms |= MS.NODIRATIME;
+  if (attrs & MOUNT_ATTR.NOSYMFOLLOW) ms |= MS.NOSYMFOLLOW;
+  const atime = attrs & MOUNT_ATTR._ATIME;
+  if (atime === MOUNT_ATTR.NOATIME) ms |= MS.NOATIME;
+  else if (atime === MOUNT_ATTR.STRICTATIME) ms |= MS.STRICTATIME;
+  return ms;
+}
+
+/** The per-mount MS_* flags a mount has now, from its mountinfo options. */
+function currentMs(vfsOptions: string): number {
+  let ms = 0;
+  for (const o of vfsOptions.split(',')) {
+    const d = lookupOption(o);
+    if (d && !d.invert && (d.cls === 'vfs' || d.cls === 'rdonly' || d.cls === 'atime')) ms |= d.ms;
+  }
+  return ms;
+}
+
+/**
+ * VFSFLAG=recursive without mount_setattr(AT_RECURSIVE): one MS_REMOUNT|MS_BIND per mount of the
+ * tree, each keeping its own other flags. The mount table is read once for the whole tree.
+ */
+export function legacyRecursiveAttrs(target: string, set: number, clr: number): void {
+  const table = MountTable.read();
+  const top = table.topAt(target);
+  if (!top) return;
+  const setMs = attrsToMs(set);
+  const clrMs = attrsToMs(clr) | (clr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
+  for (const e of [top, ...table.descendants(top)]) {
+    const flags = ((currentMs(e.vfsOptions) & ~clrMs) | setMs) >>> 0;
+    sysMount('none', e.target, null, MS.REMOUNT | MS.BIND | flags, null);
+  }
 }

@@ -11,6 +11,7 @@ import { fdBind, fdMove, fdNewMount, fdPropagate, fdReconfigure, fdSetAttr, FdSi
 import { legacyBind, legacyMove, legacyNewMount, legacyPropagate, legacyReconfigure, legacySetAttr } from './legacy';
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
+import { pinTarget, unpin, PinnedTarget } from './pin';
 
 export type ExecutorMode = 'auto' | 'fd' | 'mount2';
 
@@ -27,6 +28,8 @@ export interface ExecOptions {
   /** Called once per step before it runs (for -v explain/trace). */
   onStep?: (step: Step) => void;
   helperTimeoutMs?: number;
+  /** The target, opened (O_PATH) when it was checked: new mounts, binds and moves are attached to it. */
+  targetFd?: number;
 }
 
 export interface ExecResult {
@@ -69,12 +72,12 @@ function either(mode: ExecutorMode, fd: () => void, legacy: () => void): void {
   }
 }
 
-function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult): void {
+function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult, targetFd?: number): void {
   const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
   let lastError: MountError | undefined;
   for (const type of step.types) {
-    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(step, type, source, ro, sink),
-      () => legacyNewMount(step, type, source, ro || (step.attrSet & MOUNT_ATTR.RDONLY) !== 0, step.guessing));
+    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(step, type, source, ro, sink, targetFd),
+      () => legacyNewMount(step, type, source, ro || (step.attrSet & MOUNT_ATTR.RDONLY) !== 0, step.guessing, targetFd));
     try {
       try {
         tryOnce(step.sbReadOnly);
@@ -113,11 +116,13 @@ function mkdirP(p: string, mode: number): void {
 }
 
 /** Execute a plan. On failure undoes what this run did (loop device, a mount whose later step failed). */
-export function runPlan(plan: Plan, opts: ExecOptions = {}): ExecResult {
+export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
+  let opts = options;
   const mode = opts.mode ?? 'auto';
   const sink: FdSink = { messages: [] };
   const result: ExecResult = { messages: sink.messages, roFallback: false };
   let loop: AttachedLoop | undefined;
+  let latePin: PinnedTarget | undefined;
   let mounted = false;
   let failed = true;
   try {
@@ -127,21 +132,26 @@ export function runPlan(plan: Plan, opts: ExecOptions = {}): ExecResult {
         switch (step.op) {
           case 'mkdir':
             mkdirP(step.path, step.mode);
+            // The target exists only now: pin it before anything is attached to it.
+            if (opts.targetFd === undefined) {
+              latePin = pinTarget(step.path);
+              if (latePin) opts = { ...opts, targetFd: latePin.fd };
+            }
             break;
           case 'loop':
             loop = attachLoop(step.file, step);
             result.loopDevice = loop.device;
             break;
           case 'fsmount':
-            newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result);
+            newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result, opts.targetFd);
             mounted = true;
             break;
           case 'bind':
-            either(mode, () => fdBind(step), () => legacyBind(step));
+            either(mode, () => fdBind(step, opts.targetFd), () => legacyBind(step, opts.targetFd));
             mounted = true;
             break;
           case 'move':
-            either(mode, () => fdMove(step), () => legacyMove(step));
+            either(mode, () => fdMove(step, opts.targetFd), () => legacyMove(step, opts.targetFd));
             mounted = true;
             break;
           case 'reconfigure':
@@ -171,6 +181,7 @@ export function runPlan(plan: Plan, opts: ExecOptions = {}): ExecResult {
     failed = false;
     return result;
   } finally {
+    unpin(latePin);
     if (loop) releaseLoop(loop, failed && !mounted);
     // A new mount whose follow-up (owner, mode) failed is taken down again: nothing half-done.
     if (failed && mounted && plan.kind === 'mount') {

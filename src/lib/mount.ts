@@ -16,11 +16,12 @@ import { FstabEntry } from '../tables/fstab';
 import { isTypePattern, matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
 import { updateUtab } from '../tables/utab';
-import { probeFile } from '../devices/probe';
+import { probeSafe } from '../devices/probe';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
+import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists } from './paths';
 import { userId, groupId } from './users';
 
@@ -54,6 +55,11 @@ export interface MountRequest {
   beneath?: boolean;
   targetPrefix?: string;
   executor?: ExecutorMode;
+  /**
+   * Called after the target was checked and opened, just before the kernel calls (a seam for
+   * tests that swap the path for a symlink: the mount still lands on the directory that was checked).
+   */
+  onTargetPinned?: (target: string) => void;
 }
 
 export interface MountResult {
@@ -249,10 +255,27 @@ function guessTypes(pattern?: string): string[] {
   return pattern ? types.filter((t) => matchFsType(t, pattern)) : types;
 }
 
+/**
+ * The type of the filesystem on a device or image, read from its superblock. Ambiguous signatures,
+ * swap areas and LUKS volumes are refused before any mount is tried. Detected "ntfs" is mounted with
+ * the kernel's ntfs3 driver, as util-linux 2.42 does. Undefined when nothing is recognised.
+ */
+export function detectType(source: string, offset: number, target: string): string | undefined {
+  const p = probeSafe(source, offset);
+  if (p.ambiguous) throw new UsageError(`more filesystems detected on ${source}; use -t <type> or wipefs(8)`, 1, target);
+  const t = p.result?.type;
+  if (t === 'swap' || t === 'swsuspend') throw new UsageError(`${source} holds a swap area, not a filesystem; use swapon(8)`, 32, target);
+  if (t === 'crypto_LUKS') throw new UsageError(`${source} is a LUKS encrypted volume; open it with cryptsetup(8) and mount the mapped device`, 32, target);
+  if (t === 'ntfs') return 'ntfs3';
+  return t;
+}
+
 /** The prepared request: everything decided, ready to plan. */
 interface Prepared {
   input: PlanInput;
   nofail: boolean;
+  /** The target, opened when it was checked; closed when the request ends. */
+  pin?: PinnedTarget;
 }
 
 function prepare(req: MountRequest, tables: Tables): Prepared {
@@ -281,7 +304,23 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
 
   if (look.target === undefined) throw new UsageError('no mount point specified', 1, look.source);
   let target = withPrefix(req.targetPrefix, look.target);
-  if (!req.noCanonicalize) target = canonical(target);
+  // Check and pin in one step: the canonical path is read back from the opened target.
+  const pin = o.remount || (o.propagation.length > 0 && !o.bind && !o.move && look.source === undefined)
+    ? undefined : pinTarget(target, req.noCanonicalize);
+  if (pin) {
+    if (!req.noCanonicalize) target = pin.path;
+  } else if (!req.noCanonicalize) target = canonical(target);
+  try {
+    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner);
+  } catch (e) {
+    unpin(pin);
+    throw e;
+  }
+}
+
+function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, items: OptionItem[], look: Lookup, target: string,
+  pin: PinnedTarget | undefined, nofail: boolean, mkdirMode: number | undefined,
+  owner: { uid?: number; gid?: number; mode?: number }): Prepared {
 
   let source = look.source;
   let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : look.fstype;
@@ -292,13 +331,13 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     if (source !== undefined && !o.remount && !req.noCanonicalize) source = canonical(source);
     if (o.bind && (req.types !== undefined && req.types !== 'none')) { /* util-linux ignores -t for binds from fstab */ }
     return {
-      nofail,
+      nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
         noMtab: req.noMtab, mkdirMode, owner },
     };
   }
   if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
-    return { nofail, input: { source, target, types: [], guessing: false, options: o, noMtab: req.noMtab } };
+    return { nofail, pin, input: { source, target, types: [], guessing: false, options: o, noMtab: req.noMtab } };
   }
 
   // Tags → devices.
@@ -343,14 +382,7 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     if (match.kind === 'overlap' || (match.kind === 'reuse' && loopOpt)) {
       throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
     }
-    const probeOffset = offset;
-    if (fstype === undefined || fstype === 'auto') {
-      const p = probeFile(source, probeOffset);
-      if (p?.type === 'swap' || p?.type === 'crypto_LUKS') {
-        throw new UsageError(`${source}: cannot mount a ${p.type === 'swap' ? 'swap area' : 'LUKS encrypted volume'}`, 32, target);
-      }
-      fstype = p?.type;
-    }
+    if (fstype === undefined || fstype === 'auto') fstype = detectType(source, offset, target);
     if (match.kind === 'reuse') {
       if (match.dev.readOnly && !o.readOnly) {
         // util-linux: an existing read-only device cannot serve a read-write mount.
@@ -361,11 +393,7 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
       loop = { offset, sizelimit, device: loopOpt ? loopOpt : undefined };
     }
   } else if ((fstype === undefined || fstype === 'auto') && source !== undefined && isBlockDevice(source)) {
-    const p = probeFile(source);
-    if (p?.type === 'swap' || p?.type === 'crypto_LUKS') {
-      throw new UsageError(`${source}: cannot mount a ${p.type === 'swap' ? 'swap area' : 'LUKS encrypted volume'}`, 32, target);
-    }
-    fstype = p?.type;
+    fstype = detectType(source, 0, target);
   }
 
   let types: string[] = [];
@@ -376,8 +404,8 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     guessing = true;
     for (const t of typePattern.split(',')) {
       if (t === 'auto') {
-        const p = source !== undefined ? probeFile(source) : undefined;
-        if (p) types.push(p.type);
+        const p = source !== undefined ? detectType(source, 0, target) : undefined;
+        if (p) types.push(p);
       } else if (t) types.push(t);
     }
   } else {
@@ -394,7 +422,7 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
   if (!req.noHelpers && types.length === 1 && !guessing) helper = findHelper('mount', types[0]);
 
   return {
-    nofail,
+    nofail, pin,
     input: {
       source, target, types, guessing, options: o, helper, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
       noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
@@ -408,7 +436,9 @@ class NofailSkip extends Error {}
 
 /** Build the Plan for a request without running it (for --fake and explain mode). */
 export function planRequest(req: MountRequest, tables: Tables = new Tables()): Plan {
-  return planMount(prepare(req, tables).input);
+  const prep = prepare(req, tables);
+  unpin(prep.pin);
+  return planMount(prep.input);
 }
 
 /**
@@ -426,6 +456,14 @@ export function mountRequest(req: MountRequest, tables: Tables = new Tables()): 
     }
     throw e;
   }
+  try {
+    return execute(req, prep, tables);
+  } finally {
+    unpin(prep.pin);
+  }
+}
+
+function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult {
   const input = prep.input;
   if (req.onlyOnce && isAlreadyMounted(tables.mounts(), input.source, input.target, { bind: input.options.bind })) {
     throw new UsageError('filesystem already mounted', 32, input.target);
@@ -435,12 +473,13 @@ export function mountRequest(req: MountRequest, tables: Tables = new Tables()): 
   if (req.fake) {
     return { ...base, fstype: input.types[0], messages: [], roFallback: false };
   }
+  req.onTargetPinned?.(input.target);
   let r: ExecResult;
   try {
-    r = runPlan(plan, { mode: req.executor ?? executorFromEnv() });
+    r = runPlan(plan, { mode: req.executor ?? executorFromEnv(), targetFd: prep.pin?.fd });
   } catch (e) {
     if (e instanceof StepError) {
-      throw new MountFailure(e.cause, plan.kind, e.step, input.source, input.target, input.types.length === 1 ? input.types[0] : input.types[0],
+      throw new MountFailure(e.cause, plan.kind, e.step, input.source, input.target, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
     }
     throw e;

@@ -77,19 +77,49 @@ export function formatFstabEntry(e: Pick<FstabEntry, 'source' | 'target' | 'fsty
   return [f(e.source), f(e.target), f(e.fstype), f(e.options || 'defaults'), String(e.freq), String(e.passno)].join(' ');
 }
 
-/** strverscmp-like order: digit runs compare by value. */
+// glibc's strverscmp() state machine (libmount sorts a -T directory with versionsort()).
+// Classes: 0 other, 1 digit 1-9, 2 '0'. States: S_N 0, S_I 3, S_F 6, S_Z 9.
+const VS_NEXT = [0, 3, 9, 0, 3, 3, 0, 6, 6, 0, 6, 9];
+const VS_CMP = 2;
+const VS_LEN = 3;
+const VS_RESULT = [
+  VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_LEN, VS_CMP, VS_CMP, VS_CMP, VS_CMP,
+  VS_CMP, -1, -1, 1, VS_LEN, VS_LEN, 1, VS_LEN, VS_LEN,
+  VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_CMP, VS_CMP,
+  VS_CMP, 1, 1, -1, VS_CMP, VS_CMP, -1, VS_CMP, VS_CMP,
+];
+
+/** strverscmp(3) order: digit runs compare by value, leading zeros as fractional parts. */
 export function versionCompare(a: string, b: string): number {
-  const re = /(\d+|\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === y) continue;
-    if (/^\d/.test(x) && /^\d/.test(y)) return Number(x) - Number(y) || x.length - y.length;
-    return x < y ? -1 : 1;
+  const p1 = Buffer.from(a, 'utf8');
+  const p2 = Buffer.from(b, 'utf8');
+  const at = (p: Buffer, i: number): number => (i < p.length ? p[i] : 0);
+  const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+  const cls = (c: number): number => (c === 48 ? 2 : isDigit(c) ? 1 : 0);
+  let i = 0;
+  let c1 = at(p1, 0);
+  let c2 = at(p2, 0);
+  let state = cls(c1);
+  let diff: number;
+  while ((diff = c1 - c2) === 0) {
+    if (c1 === 0) return 0;
+    state = VS_NEXT[state];
+    i++;
+    c1 = at(p1, i);
+    c2 = at(p2, i);
+    state += cls(c1);
   }
-  return pa.length - pb.length;
+  const r = VS_RESULT[state * 3 + cls(c2)];
+  if (r === VS_CMP) return diff;
+  if (r !== VS_LEN) return r;
+  let j = i + 1;
+  for (;;) {
+    const d1 = isDigit(at(p1, j));
+    const d2 = isDigit(at(p2, j));
+    if (!d1) return d2 ? -1 : diff;
+    if (!d2) return 1;
+    j++;
+  }
 }
 
 export class FstabReadError extends Error {
@@ -117,9 +147,10 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
       const f = path.join(p, n);
       let text: string;
       try {
+        if (!fs.statSync(f).isFile()) continue; // as tab_parse.c: only regular files (symlinks followed)
         text = fs.readFileSync(f, 'utf8');
       } catch {
-        throw new FstabReadError(f);
+        continue; // an unreadable file in the directory is skipped, as libmount does
       }
       const t = parseFstab(text, f);
       out.entries.push(...t.entries);

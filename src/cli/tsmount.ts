@@ -1,0 +1,5 @@
+// Entry point of tsmount (bundled into dist/tsmount.cjs: one file to load at start-up).
+import { runCommand } from './main';
+import { mountMain } from './mount';
+
+process.exitCode = runCommand(mountMain, 'tsmount', process.argv);

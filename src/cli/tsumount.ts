@@ -1,0 +1,5 @@
+// Entry point of tsumount (bundled into dist/tsumount.cjs).
+import { runCommand } from './main';
+import { umountMain } from './umount';
+
+process.exitCode = runCommand(umountMain, 'tsumount', process.argv);

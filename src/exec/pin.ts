@@ -1,0 +1,42 @@
+// Race-safe targets: the target is opened once (O_PATH) and the mount is attached to that
+// file descriptor, so swapping a path component for a symlink after the check cannot
+// redirect the mount. The canonical path is read back from the descriptor itself, so the
+// check (canonicalization) and the pin are one operation.
+import * as fs from 'fs';
+import { O } from '../sys/constants';
+
+export interface PinnedTarget {
+  fd: number;
+  /** The canonical path of what the fd refers to. */
+  path: string;
+}
+
+/**
+ * Open `target` with O_PATH, following symlinks as util-linux's canonicalization does (or not,
+ * with `noFollow`). Undefined when it cannot be opened: the kernel call then reports why.
+ */
+export function pinTarget(target: string, noFollow = false): PinnedTarget | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(target, O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const p = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    if (!p.startsWith('/') || p.endsWith(' (deleted)')) throw new Error('unreachable target');
+    return { fd, path: p };
+  } catch {
+    fs.closeSync(fd);
+    return undefined;
+  }
+}
+
+export function unpin(p: PinnedTarget | undefined): void {
+  if (!p) return;
+  try {
+    fs.closeSync(p.fd);
+  } catch {
+    /* closed */
+  }
+}
