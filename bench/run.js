@@ -40,13 +40,14 @@ function usage(code) {
   --ul-cap-runs N    util-linux runs for umount -R at N >= 2000 (default 2; it is O(N^2), ~49 s at 5000)
   --profile          also run each tsmount arm once under node --cpu-prof and summarise the hot functions
   --out DIR          where to write latest.json / latest.md (default bench/results)
-  --no-write         print only`;
+  --no-write         print only
+  --keep-env         keep NODE_EXTRA_CA_CERTS in the commands' environment (dropped by default)`;
   (code ? process.stderr : process.stdout).write(text + '\n');
   process.exit(code);
 }
 
 function parseCli(argv) {
-  const o = { quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
+  const o = { keepEnv: false, quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
     out: path.join(__dirname, 'results'), write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -65,6 +66,7 @@ function parseCli(argv) {
     else if (name === '--profile') o.profile = true;
     else if (name === '--out') o.out = path.resolve(val());
     else if (name === '--no-write') o.write = false;
+    else if (name === '--keep-env') o.keepEnv = true;
     else if (name === '--help' || name === '-h') usage(0);
     else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -577,10 +579,12 @@ function machine() {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const rev = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
   const dirty = sh('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '';
-  const hyp = sh('systemd-detect-virt', []);
+  const vm = sh('systemd-detect-virt', ['--vm']);
+  const ct = sh('systemd-detect-virt', ['--container']);
+  const hyp = [vm && vm !== 'none' ? `${vm} guest` : '', ct && ct !== 'none' ? `${ct} container` : ''].filter(Boolean).join(', ');
   return {
     kernel: `Linux ${os.release()}`,
-    virt: hyp && hyp !== 'none' ? hyp : undefined,
+    virt: hyp || undefined,
     cpu: `${os.cpus().length} × ${cpu}`,
     memGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
@@ -633,7 +637,7 @@ function textTable(rows) {
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => (i === 5 ? 0 : d[i].length))));
   const fmtRow = (d) => d.map((c, i) => (i === 5 ? c : c.padEnd(w[i]))).join('  ');
   lines.push(fmtRow(head));
-  lines.push(fmtRow(head.map((h, i) => (i === 5 ? '' : '-'.repeat(w[i])))));
+  lines.push(fmtRow(head.map((h, i) => '-'.repeat(i === 5 ? h.length : w[i]))));
   for (const d of data) lines.push(fmtRow(d));
   return lines.join('\n');
 }
@@ -730,15 +734,31 @@ function main() {
   DEVNULL = fs.openSync('/dev/null', 'w');
   CHILD_ENV = { ...process.env, LANG: 'C', LC_ALL: 'C', LIBMOUNT_UTAB: path.join(SCRATCH, 'utab'),
     LIBMOUNT_FSTAB: path.join(SCRATCH, 'fstab.empty') };
-  for (const k of ['TSMOUNT_FAULT', 'TSMOUNT_DEBUG', 'LIBMOUNT_DEBUG', 'LIBMOUNT_MTAB', 'NODE_OPTIONS']) delete CHILD_ENV[k];
+  // NODE_EXTRA_CA_CERTS makes every node start-up read a CA bundle (~70 ms on the reference VM),
+  // which no mount command needs: dropped unless --keep-env, like the other variables that change
+  // what a run does.
+  const drop = ['TSMOUNT_FAULT', 'TSMOUNT_DEBUG', 'LIBMOUNT_DEBUG', 'LIBMOUNT_MTAB', 'NODE_OPTIONS'];
+  if (!opts.keepEnv) drop.push('NODE_EXTRA_CA_CERTS');
+  for (const k of drop) delete CHILD_ENV[k];
   OUT_PROFILES = path.join(opts.out, 'profiles');
 
-  for (const f of [path.join(ROOT, 'dist', 'cli', 'main.js')]) {
-    if (!fs.existsSync(f)) {
-      process.stderr.write('bench: dist/ is missing; run `npx tsc -p .` first\n');
-      process.exit(1);
-    }
+  // bin/ts(u)mount.js load what `npm run build` makes; warn when src/ is newer than that.
+  const built = ['tsmount.cjs', 'tsumount.cjs'].map((f) => path.join(ROOT, 'dist', f));
+  if (!built.every((f) => fs.existsSync(f))) {
+    process.stderr.write('bench: dist/ts(u)mount.cjs missing; run `npm run build` first\n');
+    process.exit(1);
   }
+  const builtAt = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
+  const newer = [];
+  const walkSrc = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walkSrc(p);
+      else if (e.name.endsWith('.ts') && fs.statSync(p).mtimeMs > builtAt) newer.push(path.relative(ROOT, p));
+    }
+  };
+  walkSrc(path.join(ROOT, 'src'));
+  if (newer.length) log(`warning: dist/ is older than ${newer.slice(0, 3).join(', ')}${newer.length > 3 ? ' …' : ''}: run \`npm run build\``);
   const sizes = sizesFor(opts);
   const maxNeeded = Math.max(...sizes.table, ...sizes.umall, ...sizes.tree, ...sizes.fstab) + 200;
   const mountMax = Number(fs.readFileSync('/proc/sys/fs/mount-max', 'utf8'));

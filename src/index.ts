@@ -91,3 +91,7 @@ export function parseOptions(str: string): OptionItem[] {
 }
 
 export { mountRequest };
+export { FsContext, MountFd, mountAt, unmountAt, mountAttrFor, hasDispose, MOUNT_ATTR, MNT, AT } from './api/fd';
+export type { SetAttrOptions, MoveTarget, MoveOptions, OpenTreeOptions, PickOptions, CreateOptions, PropagationType } from './api/fd';
+export { mountFuse } from './api/fuse';
+export type { FuseMountOptions, FuseMount } from './api/fuse';

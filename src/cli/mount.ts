@@ -44,6 +44,13 @@ function optionSequence(ordered: OrderedOption[]): string[] {
     else if (o.key === 'm') out.push(o.value ? `X-mount.mkdir=${o.value}` : 'X-mount.mkdir');
     else if (o.key.startsWith('make-')) out.push(o.key.slice(5));
   }
+  // --map-users/--map-groups build one X-mount.idmap (a namespace path stands alone).
+  const maps = ordered.filter((o) => o.key === 'map-users' || o.key === 'map-groups');
+  if (maps.length) {
+    const nsPath = maps.find((m) => (m.value ?? '').startsWith('/'));
+    const value = nsPath ? nsPath.value : maps.map((m) => `${m.key === 'map-users' ? 'u' : 'g'}:${m.value}`).join(' ');
+    out.push(`X-mount.idmap=${value}`);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@ import {
   sysFsopen, sysFsconfig, sysFsmount, sysMoveMount, sysOpenTree, sysFspick, sysMountSetattr, readFsContextLog, closeFd,
 } from '../sys/syscalls';
 import { AT, FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, FSPICK, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, MS } from '../sys/constants';
+import { openUserns } from './idmap';
 import { BindStep, DataOption, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
 
 /** Per-mount flags a remount resets unless asked for, emulating mount(2)'s MS_REMOUNT semantics. */
@@ -39,6 +40,18 @@ function attach(mfd: number, target: string, beneath: boolean, ctx: { source?: s
   else sysMoveMount(mfd, '', AT.FDCWD, target, flags, ctx);
 }
 
+/** X-mount.idmap: attach the ID mapping to a detached mount (the kernel allows it only there). */
+function setIdmap(fd: number, idmap: string | undefined, recursive: boolean, ctx: { target: string }): void {
+  if (idmap === undefined) return;
+  const userns = openUserns(idmap);
+  try {
+    sysMountSetattr(fd, '', AT.EMPTY_PATH | (recursive ? AT.RECURSIVE : 0),
+      { attrSet: MOUNT_ATTR.IDMAP, attrClr: 0, propagation: 0, usernsFd: userns }, ctx);
+  } finally {
+    closeFd(userns);
+  }
+}
+
 function setRecursive(fd: number, set: number, clr: number, ctx: { target: string }): void {
   if (set || clr) sysMountSetattr(fd, '', AT.EMPTY_PATH | AT.RECURSIVE, { attrSet: set, attrClr: clr, propagation: 0 }, ctx);
 }
@@ -56,6 +69,13 @@ export function fdNewMount(step: FsMountStep, type: string, source: string | und
     drain(fsfd, sink);
     mfd = sysFsmount(fsfd, FSMOUNT_CLOEXEC, step.attrSet & FSMOUNT_ATTRS, ctx);
     drain(fsfd, sink);
+    if (step.subdir !== undefined) {
+      // X-mount.subdir: a detached copy of the subdirectory is what gets attached (Linux 6.15+).
+      const sub = sysOpenTree(mfd, step.subdir.replace(/^\/+/, ''), OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | AT.RECURSIVE, ctx);
+      closeFd(mfd);
+      mfd = sub;
+    }
+    setIdmap(mfd, step.idmap, false, ctx);
     setRecursive(mfd, step.recursiveSet, step.recursiveClr, ctx);
     attach(mfd, step.target, step.beneath, ctx, targetFd);
   } finally {
@@ -72,6 +92,7 @@ export function fdBind(step: BindStep, targetFd?: number): void {
     if (step.attrSet || step.attrClr) {
       sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
     }
+    setIdmap(fd, step.idmap, step.recursive, ctx);
     setRecursive(fd, step.recursiveSet, step.recursiveClr, ctx);
     attach(fd, step.target, step.beneath, ctx, targetFd);
   } finally {

@@ -1,8 +1,11 @@
 // The fallback executor: classic mount(2). Used on ENOSYS, when forced
 // (TSMOUNT_FORCE_MOUNT2=always), and for values the new API refuses (fsconfig
 // strings of 256 bytes or more).
-import { sysMount } from '../sys/syscalls';
-import { MS, MOUNT_ATTR } from '../sys/constants';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { sysMount, sysUmount2 } from '../sys/syscalls';
+import { MS, MOUNT_ATTR, MNT } from '../sys/constants';
 import { lookupOption } from '../options/table';
 import { MountTable } from '../tables/mountinfo';
 import { MountError } from '../sys/error';
@@ -22,6 +25,8 @@ function at(target: string, targetFd?: number): string {
 export function legacyNewMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
   if (step.exclusive) refuse('fsconfig', step.target);
+  if (step.idmap !== undefined) refuse('mount_setattr', step.target);
+  if (step.subdir !== undefined) return legacySubdirMount(step, type, source, readOnly, silent, targetFd);
   const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
   sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null);
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
@@ -29,6 +34,7 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
 
 export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
+  if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null);
   if (step.msFlags) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
@@ -90,5 +96,24 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number): 
   for (const e of [top, ...table.descendants(top)]) {
     const flags = ((currentMs(e.vfsOptions) & ~clrMs) | setMs) >>> 0;
     sysMount('none', e.target, null, MS.REMOUNT | MS.BIND | flags, null);
+  }
+}
+
+/**
+ * X-mount.subdir with mount(2): the filesystem is mounted on a private temporary directory,
+ * the subdirectory bound on the target, and the temporary mount detached again.
+ */
+function legacySubdirMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-subdir-'));
+  try {
+    const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
+    sysMount(source ?? 'none', tmp, type, flags, step.dataString || null);
+    try {
+      sysMount(path.join(tmp, step.subdir ?? ''), at(step.target, targetFd), null, MS.BIND | MS.REC, null);
+    } finally {
+      sysUmount2(tmp, MNT.DETACH);
+    }
+  } finally {
+    fs.rmdirSync(tmp);
   }
 }

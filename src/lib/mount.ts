@@ -21,6 +21,7 @@ import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
+import { parseIdmap } from '../exec/idmap';
 import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists } from './paths';
 import { userId, groupId } from './users';
@@ -170,8 +171,7 @@ function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): 
   }
   if (cmd.remount && src.mtab) {
     const key = req.target ?? req.source ?? '';
-    const table = tables.mounts();
-    const mi = table.topAt(canonical(key)) ?? topmostBySource(table, key);
+    const mi = tables.mountAt(canonical(key)) ?? topmostBySource(tables.mounts(), key);
     if (mi) {
       out.fromMounts = mi;
       out.source = mi.source;
@@ -287,6 +287,8 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
   items = numericIds(items);
 
   let mkdirMode: number | undefined;
+  let subdir: string | undefined;
+  let idmap: string | undefined;
   const owner: { uid?: number; gid?: number; mode?: number } = {};
   for (const it of items) {
     const v = optionValue(it);
@@ -298,6 +300,11 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
       owner.gid = groupId(v ?? '');
       if (owner.gid === undefined) throw new UsageError(`failed to parse mount options '${formatOptions(items)}': Invalid argument`, 1);
     } else if (it.name === 'X-mount.mode') owner.mode = parseMode(v ?? '', items);
+    else if (it.name === 'X-mount.subdir') subdir = v ?? '';
+    else if (it.name === 'X-mount.idmap') {
+      if (!v || !parseIdmap(v)) throw new UsageError(`failed to parse mount options '${formatOptions(items)}'`, 1);
+      idmap = v;
+    }
   }
   const o = resolveOptions(items);
   const nofail = hasUserOption(o, 'nofail');
@@ -311,7 +318,7 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     if (!req.noCanonicalize) target = pin.path;
   } else if (!req.noCanonicalize) target = canonical(target);
   try {
-    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner);
+    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner, subdir, idmap);
   } catch (e) {
     unpin(pin);
     throw e;
@@ -320,7 +327,7 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
 
 function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, items: OptionItem[], look: Lookup, target: string,
   pin: PinnedTarget | undefined, nofail: boolean, mkdirMode: number | undefined,
-  owner: { uid?: number; gid?: number; mode?: number }): Prepared {
+  owner: { uid?: number; gid?: number; mode?: number }, subdir: string | undefined, idmap: string | undefined): Prepared {
 
   let source = look.source;
   let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : look.fstype;
@@ -333,7 +340,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
-        noMtab: req.noMtab, mkdirMode, owner },
+        noMtab: req.noMtab, mkdirMode, owner, idmap },
     };
   }
   if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
@@ -426,7 +433,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     input: {
       source, target, types, guessing, options: o, helper, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
       noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
-      rwOnly: req.rwOnly, mkdirMode, owner,
+      rwOnly: req.rwOnly, mkdirMode, owner, subdir, idmap,
     },
   };
 }

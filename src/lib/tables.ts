@@ -5,6 +5,9 @@ import { MountTable } from '../tables/mountinfo';
 import { readUtab, UtabEntry } from '../tables/utab';
 import { defaultFstabPath } from './env';
 import { canonical } from './paths';
+import { statmountAt } from '../sys/statmount';
+import { MountError } from '../sys/error';
+import { MountEntry } from '../tables/mountinfo';
 
 export class Tables {
   private fstabCache?: Fstab;
@@ -44,6 +47,21 @@ export class Tables {
   mounts(): MountTable {
     if (!this.mountCache) this.mountCache = MountTable.read();
     return this.mountCache;
+  }
+
+  /**
+   * The topmost mount on `path` (a canonical path). Without reading the whole table when it is not
+   * loaded yet: statx + statmount (Linux 6.8+) find that one mount; mountinfo is the fallback.
+   */
+  mountAt(path: string): MountEntry | undefined {
+    if (!this.mountCache && !process.env.TSMOUNT_NO_STATMOUNT) {
+      try {
+        return statmountAt(path);
+      } catch (e) {
+        if (!(e instanceof MountError)) throw e;
+      }
+    }
+    return this.mounts().topAt(path);
   }
 
   /** Forget the mount table (after this run changed it and needs a fresh view). */

@@ -163,6 +163,11 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
       }
     }
   }
+  // A mount point: statmount finds it without reading the whole table.
+  if (spec.startsWith('/')) {
+    const entry = tables.mountAt(req.noCanonicalize ? spec : canonical(spec));
+    if (entry) return umountFound({ target: entry.target, entry }, req);
+  }
   const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
   return umountFound(found, req);
 }

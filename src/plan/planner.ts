@@ -34,6 +34,10 @@ export interface PlanInput {
   owner?: { uid?: number; gid?: number; mode?: number };
   /** Remount of a mount of this type (from the mount table). */
   fstype?: string;
+  /** X-mount.subdir value. */
+  subdir?: string;
+  /** X-mount.idmap value. */
+  idmap?: string;
 }
 
 /** Filesystem options as fsconfig receives them. */
@@ -89,7 +93,7 @@ export function planMount(input: PlanInput): Plan {
     steps.push({
       op: 'bind', source: input.source ?? '', target, recursive: o.rbind, attrSet: o.attrSet, attrClr: o.attrClr,
       recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS,
-      beneath: !!input.beneath,
+      beneath: !!input.beneath, idmap: input.idmap,
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
@@ -126,7 +130,7 @@ export function planMount(input: PlanInput): Plan {
     target, data, sbFlags: o.sbFlags, sbReadOnly, attrSet: o.attrSet, attrClr: o.attrClr,
     recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags, dataString: dataString(data),
     exclusive: !!input.exclusive, beneath: !!input.beneath,
-    roFallback: !o.readOnly && !input.rwOnly,
+    roFallback: !o.readOnly && !input.rwOnly, subdir: input.subdir, idmap: input.idmap,
   });
   steps.push(...propagationSteps(target, o));
   addOwner(steps, target, input);

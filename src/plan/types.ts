@@ -46,6 +46,10 @@ export interface FsMountStep {
   beneath: boolean;
   /** Retry read-only on EROFS/EACCES (not with -w, ro, or for remounts). */
   roFallback: boolean;
+  /** X-mount.subdir: attach this directory of the new filesystem instead of its root. */
+  subdir?: string;
+  /** X-mount.idmap: the ID mapping (or a user-namespace path) for an idmapped mount. */
+  idmap?: string;
 }
 
 export interface BindStep {
@@ -60,6 +64,7 @@ export interface BindStep {
   /** Per-mount MS_* flags for mount(2)'s second call (MS_REMOUNT|MS_BIND|flags), 0 when none. */
   msFlags: number;
   beneath: boolean;
+  idmap?: string;
 }
 
 export interface MoveStep {

@@ -14,7 +14,7 @@ interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
-  ioctlInt: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn;
+  ioctlInt: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -56,6 +56,7 @@ function load(): Bound {
     mountSetattr: S(['int', 'str', 'uint', koffi.pointer(mountAttr), 'size_t']),
     statmount: S(['void *', 'void *', 'size_t', 'uint']),
     listmount: S(['void *', 'void *', 'size_t', 'uint']),
+    statx: libc.func('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
     ioctlPtr: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     ioctlInt: libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
     flock: libc.func('flock', 'int', ['int', 'int']),
@@ -206,6 +207,10 @@ export function sysUnshare(flags: number): void {
 
 export function sysStatmount(req: Buffer, buf: Buffer): void {
   call('statmount', '<req>, <buf>', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
+}
+
+export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
+  call('statx', `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, path, flags, mask, buf));
 }
 
 export function sysListmount(req: Buffer, ids: BigUint64Array): number {

@@ -1,5 +1,5 @@
 # ns-wrapper.sh - run by test/helpers/ns.js as: unshare -m -p -f ... bash -c "$(cat ns-wrapper.sh)" tsmit RES BIN_MOUNT BIN_UMOUNT NODE
-# (see ns.js for the API and the safety rules). $RES/script.sh is the test's script.
+# (see ns.js for the API and the safety rules). The cases to run are listed in $RES/cases.list.
 RES=$1
 TSM_BIN_MOUNT=$2
 TSM_BIN_UMOUNT=$3
@@ -32,24 +32,39 @@ if [ -e /etc/filesystems ]; then
 	"$SM" --bind "$H/filesystems" /etc/filesystems || tsm_die "cannot cover /etc/filesystems"
 fi
 export LIBMOUNT_UTAB=$H/utab BLKID_FILE=$H/blkid.tab TMPDIR=$H/tmp
-mkdir -p "$RES/steps"
-: >"$RES/checks"
 cd "$W" || tsm_die "cannot cd to $W"
 
-TSM_N=0 TSM_SNAPS=0
-TSM_PIDS=()
+# ---- cases: each has its own directory $D (below $W, or $W itself) and its own records in $C
+# tsm_case NAME [DIR]: start a case (records in $RES/cases/NAME, files in DIR, default $W/NAME)
+tsm_case() {
+	C=$RES/cases/$1
+	D=${2:-$W/$1}
+	mkdir -p "$C/steps" "$D"
+	: >"$C/events"
+	: >"$H/fstab"
+	printf '%s' "$D" >"$C/D"
+	TSM_N=0 TSM_SNAPS=0
+}
+# tsm_case_end: the state of the case when it ends (mounts and loop devices below $D)
+tsm_case_end() {
+	cd "$W"
+	tsm_mi /proc/self/mountinfo "$D" >"$C/mountinfo"
+	tsm_loops "$D" >"$C/loops"
+	: >"$C/done"
+}
 
 # ---- commands under test
 tsm_run() {
 	local kind=$1 bin=$2 n rc
 	shift 2
 	n=$((TSM_N += 1))
-	printf '%s' "$kind" >"$RES/steps/$n.kind"
-	printf '%s\0' "$@" >"$RES/steps/$n.argv"
-	printf '%s' "$PWD" >"$RES/steps/$n.cwd"
-	timeout -k 2 "${TSM_CMD_TIMEOUT:-20}" "$TSM_NODE" "$bin" "$@" </dev/null >"$RES/steps/$n.out" 2>"$RES/steps/$n.err"
+	printf '%s' "$kind" >"$C/steps/$n.kind"
+	printf '%s\0' "$@" >"$C/steps/$n.argv"
+	printf '%s' "$PWD" >"$C/steps/$n.cwd"
+	timeout -k 2 "${TSM_CMD_TIMEOUT:-20}" "$TSM_NODE" "$bin" "$@" </dev/null >"$C/steps/$n.out" 2>"$C/steps/$n.err"
 	rc=$?
-	printf '%s' "$rc" >"$RES/steps/$n.rc"
+	printf '%s' "$rc" >"$C/steps/$n.rc"
+	printf 'S\t%s\n' "$n" >>"$C/events"
 	return $rc
 }
 tm() { tsm_run mount "$TSM_BIN_MOUNT" "$@"; }
@@ -70,7 +85,6 @@ loop_attach() { local img=$1; shift; "$SL" -f --show "$@" "$img"; }
 hold_cwd() {
 	(cd "$1" && exec sleep 600) &
 	local pid=$! i
-	TSM_PIDS+=("$pid")
 	for i in $(seq 1 200); do
 		[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(readlink -f "$1")" ] &&
 			[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && return 0
@@ -81,7 +95,6 @@ hold_cwd() {
 hold_open() {
 	(exec sleep 600 <"$1") &
 	local pid=$! i
-	TSM_PIDS+=("$pid")
 	for i in $(seq 1 200); do
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && return 0
 		sleep 0.01
@@ -90,10 +103,11 @@ hold_open() {
 }
 
 # ---- state recorders
-# normalised mountinfo lines below $W:
+# tsm_mi MOUNTINFO [PREFIX]: normalised mountinfo lines below PREFIX (default $W):
 #   MOUNTPOINT[+LEVEL] ROOT MOUNT-OPTS PROPAGATION FSTYPE SOURCE SUPER-OPTS [in=PARENT]
+# (in=: the parent mount when it is not the scratch filesystem $W itself)
 tsm_mi() {
-	awk -v w="$W" '
+	awk -v w="$W" -v f="${2:-$W}" '
 	{
 		id = $1; par[id] = $2; mp[id] = $5; root[id] = $4; opts[id] = $6
 		prop = ""
@@ -112,7 +126,7 @@ tsm_mi() {
 	END {
 		for (k = 1; k <= n; k++) {
 			x = ids[k]
-			if (index(mp[x], w "/") != 1 || index(mp[x], w "/.h") == 1) continue
+			if (index(mp[x], f "/") != 1 || index(mp[x], w "/.h") == 1) continue
 			line = label(x) " " root[x] " " opts[x] " " pr[x] " " fst[x] " " src[x] " " sup[x]
 			p = par[x]
 			if ((p in mp) && mp[p] != w) line = line " in=" label(p)
@@ -121,8 +135,13 @@ tsm_mi() {
 		}
 	}' "$1" | LC_ALL=C sort
 }
-snap() { tsm_mi /proc/self/mountinfo >"$RES/snap.$((TSM_SNAPS += 1))"; }
-tsm_check() { printf '%s\t%s\n' "$1" "$2" >>"$RES/checks"; }
+snap() {
+	local n=$((TSM_SNAPS += 1))
+	tsm_mi /proc/self/mountinfo "$D" >"$C/snap.$n"
+	printf 'P\t%s\n' "$n" >>"$C/events"
+}
+# a check: KEY and VALUE (one line each; newlines in VALUE are shown as " | ")
+tsm_check() { printf 'C\t%s\t%s\n' "$1" "$(printf '%s' "$2" | sed ':a;N;$!ba;s/\n/ | /g')" >>"$C/events"; }
 st_write() {
 	local e
 	if e=$( (: >"$1") 2>&1); then tsm_check "write $1" ok; rm -f "$1"; else tsm_check "write $1" "${e##*: }"; fi
@@ -158,8 +177,8 @@ st_same_fs() {
 }
 st_test() { local l=$1; shift; if "$@" >/dev/null 2>&1; then tsm_check "$l" yes; else tsm_check "$l" no; fi; }
 st_cmd() { local l=$1; shift; tsm_check "$l" "$("$@" 2>&1)"; }
-tsm_loops_raw() { # NAME BACK-FILE OFFSET SIZELIMIT AUTOCLEAR RO for devices backed by a file below $W
-	"$SL" -n -l --raw -O NAME,BACK-FILE,OFFSET,SIZELIMIT,AUTOCLEAR,RO 2>/dev/null | awk -v w="$W/" 'index($2, w) == 1'
+tsm_loops_raw() { # [PREFIX] NAME BACK-FILE OFFSET SIZELIMIT AUTOCLEAR RO for devices backed by a file below PREFIX ($W)
+	"$SL" -n -l --raw -O NAME,BACK-FILE,OFFSET,SIZELIMIT,AUTOCLEAR,RO 2>/dev/null | awk -v w="${1:-$W}/" 'index($2, w) == 1'
 }
 tsm_loop_settle() { # autoclear devices no mount uses go away (udev may hold them a moment)
 	[ -S /run/udev/control ] && command -v udevadm >/dev/null && udevadm settle -t 5 2>/dev/null
@@ -175,17 +194,28 @@ tsm_loop_settle() { # autoclear devices no mount uses go away (udev may hold the
 }
 tsm_loops() {
 	tsm_loop_settle
-	tsm_loops_raw | awk '{ printf "%s back=%s offset=%s sizelimit=%s autoclear=%s ro=%s\n", $1, $2, $3, $4, $5, $6 }' | LC_ALL=C sort -t' ' -k2
+	tsm_loops_raw "$1" | awk '{ printf "%s back=%s offset=%s sizelimit=%s autoclear=%s ro=%s\n", $1, $2, $3, $4, $5, $6 }' | LC_ALL=C sort -t' ' -k2
 }
-st_loops() { tsm_loops >"$RES/snaploops.$((TSM_SNAPS += 1))"; }
+st_loops() {
+	local n=$((TSM_SNAPS += 1))
+	tsm_loops "$D" >"$C/snap.$n"
+	printf 'L\t%s\n' "$n" >>"$C/events"
+}
 
 tsm_final() {
 	local rc=$? p i mp mps ours left
 	trap - EXIT
 	cd /
 	printf '%s' "$rc" >"$RES/script.rc"
-	for p in "${TSM_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	# every other process of this PID namespace was started by the script (hold_cwd, ...)
+	for i in 1 2 3; do
+		for p in /proc/[0-9]*; do
+			p=${p#/proc/}
+			[ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
+			kill -KILL "$p" 2>/dev/null
+		done
+		wait 2>/dev/null
+	done
 	tsm_mi /proc/self/mountinfo >"$RES/mountinfo"
 	tsm_loops >"$RES/loops"
 	# cleanup: unmount everything below $W (newest first), detach our loop devices
@@ -215,4 +245,13 @@ tsm_final() {
 	exit 0
 }
 trap tsm_final EXIT
-. "$RES/script.sh"
+# $RES/cases.list: one case name per line; $RES/cases/NAME/script.sh its script. A case runs in
+# a subshell (its cd, variables and exit stay there) with $D as the current directory.
+while IFS= read -r tsm_name; do
+	if [ "$tsm_name" = "-" ]; then tsm_case main "$W"; else tsm_case "$tsm_name"; fi
+	(
+		trap tsm_case_end EXIT
+		cd "$D" || exit 3
+		. "$C/script.sh"
+	)
+done <"$RES/cases.list"

@@ -56,9 +56,10 @@ function lines(text) {
   return l;
 }
 
-function makeNormaliser(W) {
+function makeNormaliser(W, D) {
   return (s) => {
     let r = s;
+    if (D && D !== W) r = r.split(D).join('$D');
     if (W) r = r.split(W).join('$W');
     return r
       .replace(/\/dev\/loop\d+/g, '/dev/loopN')
@@ -67,18 +68,107 @@ function makeNormaliser(W) {
   };
 }
 
+/** A leading program name (tsmount:, tsumount:) shown as mount:/umount:, as the conformance suite does. */
+function progNorm(line) {
+  return line.replace(/^(?:\S*\/)?tsmount:/, 'mount:').replace(/^(?:\S*\/)?tsumount:/, 'umount:');
+}
+
+/** Read the records of one case. */
+function readCase(res, name, W) {
+  const cdir = path.join(res, 'cases', name);
+  const D = readOr(path.join(cdir, 'D'));
+  const norm = makeNormaliser(W, D);
+  const stepDir = path.join(cdir, 'steps');
+  const steps = [];
+  for (let n = 1; fs.existsSync(path.join(stepDir, `${n}.kind`)); n++) {
+    const f = (ext) => readOr(path.join(stepDir, `${n}.${ext}`));
+    const argv = f('argv').split('\0');
+    argv.pop();
+    const kind = f('kind');
+    const stdout = norm(f('out'));
+    const stderr = norm(f('err'));
+    const rcText = f('rc');
+    steps.push({
+      kind,
+      argv: argv.map(norm),
+      cmd: [kind, ...argv.map(norm)].join(' '),
+      cwd: norm(f('cwd')),
+      rc: rcText === '' ? null : Number(rcText),
+      stdout,
+      stderr,
+      out: lines(stdout),
+      err: lines(stderr),
+    });
+  }
+  // events in the order they happened: steps, checks, snapshots
+  const snaps = [];
+  const checks = {};
+  const transcript = [];
+  for (const ev of lines(readOr(path.join(cdir, 'events')))) {
+    const f = ev.split('\t');
+    if (f[0] === 'S') {
+      const st = steps[Number(f[1]) - 1];
+      transcript.push(`$ ${st.cmd}`, `rc ${st.rc}`);
+      for (const l of st.out) transcript.push(`1> ${progNorm(l)}`);
+      if (st.stdout !== '' && !st.stdout.endsWith('\n')) transcript.push('1> [no newline at end of output]');
+      for (const l of st.err) transcript.push(`2> ${progNorm(l)}`);
+      if (st.stderr !== '' && !st.stderr.endsWith('\n')) transcript.push('2> [no newline at end of output]');
+    } else if (f[0] === 'C') {
+      const k = norm(f[1]);
+      const v = norm(f.slice(2).join('\t'));
+      checks[k] = v;
+      transcript.push(`= ${k}: ${v}`);
+    } else if (f[0] === 'P' || f[0] === 'L') {
+      const l = lines(norm(readOr(path.join(cdir, `snap.${f[1]}`))));
+      snaps.push(l);
+      if (f[0] === 'P') transcript.push('== state', ...l.map((x) => `= mi ${x}`));
+      else transcript.push(...l.map((x) => `= loop ${x}`));
+    }
+  }
+  const mountinfo = lines(norm(readOr(path.join(cdir, 'mountinfo'))));
+  const loops = lines(norm(readOr(path.join(cdir, 'loops'))));
+  transcript.push('== final state', ...mountinfo.map((x) => `= mi ${x}`), ...loops.map((x) => `= loop ${x}`));
+  return {
+    name,
+    W,
+    D,
+    done: fs.existsSync(path.join(cdir, 'done')),
+    steps,
+    mountinfo,
+    loops,
+    snaps,
+    checks,
+    /** Lines in the conformance suite's result format ($ cmd, rc N, 1>/2> output with the
+     *  leading program name shown as mount:/umount:, = checks, == state, = mi, = loop). */
+    transcript,
+    /** `%-25s` as mount -a -v / umount -a -v print it, for a normalised path ($D/..., $W/...). */
+    pad(p) {
+      const real = p.replace('$D', D).replace('$W', W);
+      return norm(real.length < 25 ? real.padEnd(25) : real);
+    },
+  };
+}
+
 /**
- * Run `script` (bash) in a private mount + PID namespace on a scratch tmpfs $W.
- * @param {string} script
- * @param {{env?: Record<string,string>, timeout?: number}} [opts]
- * @returns {{W: string, steps: {kind:string, argv:string[], cmd:string, cwd:string, rc:number, out:string[], err:string[], stdout:string, stderr:string}[],
- *   mountinfo: string[], loops: string[], snaps: string[][], checks: Record<string,string>, leftLoops: string[],
- *   script: {rc:number|null, status:number|null, signal:string|null, stdout:string, stderr:string}}}
+ * Run bash scripts in a private mount + PID namespace on a scratch tmpfs $W.
+ * `script` is one script (run with $D = $W), or an array of {name, script} cases run one after
+ * the other in the same namespace, each in a subshell with its own directory $D = $W/NAME.
+ * @param {string | {name: string, script: string}[]} script
+ * @param {{env?: Record<string,string|undefined>, timeout?: number}} [opts]
+ * @returns the result of the single script (steps, mountinfo, loops, snaps, checks, leftLoops, script),
+ *   or for cases {W, cases: {NAME: result}, mountinfo, loops, leftLoops, script}
  */
 function runInNamespace(script, opts = {}) {
   const res = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmit-res.'));
+  const single = typeof script === 'string';
+  const cases = single ? [{ name: 'main', script }] : script;
   try {
-    fs.writeFileSync(path.join(res, 'script.sh'), script);
+    for (const c of cases) {
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(c.name)) throw new Error(`bad case name ${c.name}`);
+      fs.mkdirSync(path.join(res, 'cases', c.name), { recursive: true });
+      fs.writeFileSync(path.join(res, 'cases', c.name, 'script.sh'), c.script);
+    }
+    fs.writeFileSync(path.join(res, 'cases.list'), single ? '-\n' : cases.map((c) => `${c.name}\n`).join(''));
     const env = { ...process.env, ...(opts.env || {}) };
     for (const [k, v] of Object.entries(opts.env || {})) if (v === undefined) delete env[k];
     env.TSM_PARENT_NS = fs.readlinkSync('/proc/self/ns/mnt');
@@ -86,14 +176,14 @@ function runInNamespace(script, opts = {}) {
       'bash', '-c', WRAPPER, 'tsmit', res, BIN_MOUNT, BIN_UMOUNT, process.execPath], {
       env,
       encoding: 'utf8',
-      timeout: opts.timeout ?? 90_000,
+      timeout: opts.timeout ?? 100_000,
       killSignal: 'SIGKILL',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const W = readOr(path.join(res, 'W'));
     if (W) {
       ourScratchDirs.add(W);
-      // the (empty) mount point the namespace used, on the host's /tmp
+      // the (now empty) mount point the namespace used, on the host's /tmp
       try {
         fs.rmdirSync(W);
       } catch {
@@ -101,49 +191,11 @@ function runInNamespace(script, opts = {}) {
       }
     }
     const norm = makeNormaliser(W);
-    const stepDir = path.join(res, 'steps');
-    const steps = [];
-    for (let n = 1; fs.existsSync(path.join(stepDir, `${n}.kind`)); n++) {
-      const f = (ext) => readOr(path.join(stepDir, `${n}.${ext}`));
-      const argv = f('argv').split('\0');
-      argv.pop();
-      const kind = f('kind');
-      const stdout = norm(f('out'));
-      const stderr = norm(f('err'));
-      const rcText = f('rc');
-      steps.push({
-        kind,
-        argv: argv.map(norm),
-        cmd: [kind, ...argv.map(norm)].join(' '),
-        cwd: norm(f('cwd')),
-        rc: rcText === '' ? null : Number(rcText),
-        stdout,
-        stderr,
-        out: lines(stdout),
-        err: lines(stderr),
-      });
-    }
-    const snaps = [];
-    for (let n = 1; ; n++) {
-      const s = path.join(res, `snap.${n}`);
-      const l = path.join(res, `snaploops.${n}`);
-      if (fs.existsSync(s)) snaps.push(lines(norm(readOr(s))));
-      else if (fs.existsSync(l)) snaps.push(lines(norm(readOr(l))));
-      else break;
-    }
-    const checks = {};
-    for (const line of lines(readOr(path.join(res, 'checks')))) {
-      const i = line.indexOf('\t');
-      checks[norm(line.slice(0, i))] = norm(line.slice(i + 1));
-    }
     const rcText = readOr(path.join(res, 'script.rc'));
-    const result = {
+    const common = {
       W,
-      steps,
       mountinfo: lines(norm(readOr(path.join(res, 'mountinfo')))),
       loops: lines(norm(readOr(path.join(res, 'loops')))),
-      snaps,
-      checks,
       leftLoops: lines(readOr(path.join(res, 'leftloops'))).filter((x) => x !== ''),
       script: {
         rc: rcText === '' ? null : Number(rcText),
@@ -154,6 +206,14 @@ function runInNamespace(script, opts = {}) {
         error: p.error,
       },
     };
+    let result;
+    if (single) {
+      const c = readCase(res, 'main', W);
+      result = { ...c, ...common };
+    } else {
+      result = { ...common, cases: {} };
+      for (const c of cases) result.cases[c.name] = readCase(res, c.name, W);
+    }
     if (p.error || p.status !== 0 || !W) {
       const e = new Error(`namespace run failed (status ${p.status}, signal ${p.signal}): ${p.error ?? ''}\n${p.stderr}`);
       e.result = result;
@@ -163,6 +223,56 @@ function runInNamespace(script, opts = {}) {
   } finally {
     fs.rmSync(res, { recursive: true, force: true });
   }
+}
+
+/**
+ * Declare one ava test per case and executor; the cases of one executor run together, in one
+ * namespace (batched: the first test that needs the run starts it, the others reuse its result).
+ *   cases: [{name, title?, script, check(t, r), executors?: ['fd'|'mount2'], failing?: true}]
+ *   r: {D, W, steps, mountinfo (below $D when the case ended), loops, snaps, checks, pad(p)}
+ * Paths below the case directory are shown as $D/..., the scratch dir as $W.
+ */
+const hooked = new WeakSet();
+
+function batch(test, cases, { executors = EXECUTORS, env = {}, prefix = '' } = {}) {
+  if (!hooked.has(test)) {
+    hooked.add(test);
+    // the transcript of a case is shown only when its test fails
+    test.afterEach.always((t) => {
+      if (!t.passed && t.context && t.context.transcript) t.log(t.context.transcript);
+    });
+  }
+  for (const ex of executors) {
+    const mine = cases.filter((c) => !c.executors || c.executors.includes(ex.name));
+    if (!mine.length) continue;
+    let run;
+    const get = () => {
+      if (!run) {
+        try {
+          run = { value: runInNamespace(mine.map((c) => ({ name: c.name, script: c.script })), { env: { ...ex.env, ...env } }) };
+        } catch (e) {
+          run = { error: e };
+        }
+      }
+      if (run.error) throw run.error;
+      return run.value;
+    };
+    for (const c of mine) {
+      const title = `${prefix}${executors.length > 1 ? `[${ex.name}] ` : ''}${c.title ?? c.name}`;
+      const fn = (t) => {
+        const r = get().cases[c.name];
+        t.context.transcript = describe(r);
+        t.true(r.done, `case ${c.name} did not finish`);
+        return c.check(t, r, ex.name);
+      };
+      (c.failing ? test.failing : test)(title, fn);
+    }
+  }
+}
+
+/** A readable transcript of a case (t.log on failure). */
+function describe(r) {
+  return r.transcript.join('\n');
 }
 
 /** Loop devices (from `losetup -n -O NAME,BACK-FILE -l`) backed by a file in one of our scratch dirs. */
@@ -196,4 +306,4 @@ const EXECUTORS = [
 /** The tail every failed mount syscall gets. */
 const DMESG = '       dmesg(1) may have more information after failed mount system call.';
 
-module.exports = { runInNamespace, noLoopLeak, leakedLoops, EXECUTORS, DMESG, BIN_MOUNT, BIN_UMOUNT, SCRATCH_PREFIX };
+module.exports = { runInNamespace, batch, describe, noLoopLeak, leakedLoops, EXECUTORS, DMESG, BIN_MOUNT, BIN_UMOUNT, SCRATCH_PREFIX };

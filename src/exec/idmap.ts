@@ -1,0 +1,72 @@
+// X-mount.idmap: a user namespace whose uid_map/gid_map describe the mapping, handed to
+// mount_setattr(MOUNT_ATTR_IDMAP) as an fd. A process cannot unshare(CLONE_NEWUSER) while it
+// has threads and Node always has, so the namespace is made by a short-lived child started
+// with util-linux's unshare(1); this process writes its maps (allowed for root) and opens
+// /proc/PID/ns/user, then ends the child.
+import * as fs from 'fs';
+import { spawn } from 'child_process';
+import { MountError } from '../sys/error';
+import { E } from '../sys/errno';
+
+export interface IdMapEntry {
+  kind: 'u' | 'g' | 'b';
+  inner: number;
+  outer: number;
+  count: number;
+}
+
+/** Parse "[u:|g:|b:]INNER:OUTER:COUNT [...]" (blank-separated); a path means an existing namespace. */
+export function parseIdmap(value: string): { path: string } | { entries: IdMapEntry[] } | undefined {
+  const v = value.trim();
+  if (v.startsWith('/')) return { path: v };
+  const entries: IdMapEntry[] = [];
+  for (const tok of v.split(/\s+/)) {
+    const m = /^(?:([ugb]):)?([0-9]+):([0-9]+):([0-9]+)$/.exec(tok);
+    if (!m) return undefined;
+    entries.push({ kind: (m[1] as 'u' | 'g' | 'b' | undefined) ?? 'b', inner: Number(m[2]), outer: Number(m[3]), count: Number(m[4]) });
+  }
+  return entries.length ? { entries } : undefined;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** An fd of a user namespace for `value` (an X-mount.idmap value). The caller closes it. */
+export function openUserns(value: string): number {
+  const spec = parseIdmap(value);
+  if (!spec) throw new MountError({ syscall: 'mount_setattr', errno: E.EINVAL });
+  if ('path' in spec) return fs.openSync(spec.path, fs.constants.O_RDONLY);
+  const child = spawn('unshare', ['--user', '--', 'sleep', '60'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } });
+  const pid = child.pid;
+  if (pid === undefined) throw new MountError({ syscall: 'unshare', errno: E.ENOSYS });
+  try {
+    const mine = fs.readlinkSync('/proc/self/ns/user');
+    // Wait until the child has entered its new namespace.
+    for (let i = 0; i < 200; i++) {
+      try {
+        if (fs.readlinkSync(`/proc/${pid}/ns/user`) !== mine) break;
+      } catch {
+        /* not there yet */
+      }
+      sleepSync(5);
+    }
+    const lines = (k: 'u' | 'g'): string => spec.entries.filter((e) => e.kind === k || e.kind === 'b')
+      .map((e) => `${e.inner} ${e.outer} ${e.count}\n`).join('');
+    const u = lines('u');
+    const g = lines('g');
+    if (u) fs.writeFileSync(`/proc/${pid}/uid_map`, u);
+    if (g) {
+      try {
+        fs.writeFileSync(`/proc/${pid}/setgroups`, 'deny');
+      } catch {
+        /* root may keep setgroups */
+      }
+      fs.writeFileSync(`/proc/${pid}/gid_map`, g);
+    }
+    return fs.openSync(`/proc/${pid}/ns/user`, fs.constants.O_RDONLY);
+  } finally {
+    child.kill('SIGKILL');
+    child.unref();
+  }
+}
