@@ -12,17 +12,20 @@ import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { strerror } from '../sys/errno';
 import { parseOptions } from '../options/parse';
+import { explainPlan } from '../exec/explain';
+import { parseColumns, formatJson, formatTable, Column } from './columns';
+import { executorFromEnv } from '../exec/run';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'LUoOtTN',
   shortFlags: 'aBcfFhilMnrRsvVw',
   shortOptional: 'm',
   longWithValue: ['label', 'uuid', 'options', 'test-opts', 'types', 'fstab', 'namespace', 'options-mode', 'options-source',
-    'source', 'target', 'target-prefix', 'map-users', 'map-groups'],
+    'source', 'target', 'target-prefix', 'map-users', 'map-groups', 'output'],
   longFlags: ['all', 'bind', 'no-canonicalize', 'fake', 'fork', 'help', 'internal-only', 'show-labels', 'move', 'no-mtab',
     'read-only', 'ro', 'rbind', 'verbose', 'version', 'rw', 'read-write', 'options-source-force', 'onlyonce', 'beneath',
     'exclusive', 'make-shared', 'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave',
-    'make-rprivate', 'make-runbindable', 'dry-run'],
+    'make-rprivate', 'make-runbindable', 'dry-run', 'json', 'list'],
   longOptional: ['mkdir'],
   alias: {
     label: 'L', uuid: 'U', options: 'o', 'test-opts': 'O', types: 't', fstab: 'T', namespace: 'N', all: 'a', bind: 'B',
@@ -85,12 +88,33 @@ function sanitize(path: string): string {
   return path.replace(/[\x00-\x1f\x7f]/g, '?');
 }
 
-function list(out: Output, types: string | undefined, labels: boolean): number {
+interface ListFormat {
+  json: boolean;
+  /** --output COLUMNS (or -o COLUMNS with --json). */
+  columns?: string;
+  /** --list: a flat JSON list instead of the tree. */
+  flat: boolean;
+}
+
+function list(out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
   // Listing never needs koffi: only the lister is loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { listMounts, labelOf } = require('../lib/list') as typeof import('../lib/list');
+  const mounts = listMounts({ types });
+  if (format.json || format.columns !== undefined) {
+    let cols: Column[];
+    try {
+      cols = parseColumns(format.columns);
+    } catch (e) {
+      out.stderr([`tsmount: ${(e as Error).message}`]);
+      return EXIT.USAGE;
+    }
+    if (format.json) out.stdout([formatJson(mounts, cols, format.flat || types !== undefined)]);
+    else out.stdout(formatTable(mounts, cols));
+    return EXIT.SUCCESS;
+  }
   const lines: string[] = [];
-  for (const m of listMounts({ types })) {
+  for (const m of mounts) {
     let line = `${sanitize(m.source)} on ${sanitize(m.entry.target)} type ${m.entry.fstype} (${m.options})`;
     if (labels) {
       const l = labelOf(m.entry);
@@ -171,6 +195,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return EXIT.SUCCESS;
   }
   const verbose = has(ordered, 'v');
+  // --dry-run (or -f with -v twice): print the kernel calls the command would make, make none.
+  const explain = has(ordered, 'dry-run') || (has(ordered, 'f') && ordered.filter((o) => o.key === 'v').length > 1);
   const types = last(ordered, 't');
   const options = optionSequence(ordered);
   const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R');
@@ -216,7 +242,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     optionsMode: mode as OptionsMode | undefined,
     optionsSource: optSource,
     optionsSourceForce: has(ordered, 'options-source-force'),
-    fake: has(ordered, 'f'),
+    fake: has(ordered, 'f') || explain,
     verbose,
     noMtab: has(ordered, 'n'),
     noHelpers: has(ordered, 'i'),
@@ -241,6 +267,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
           return;
         }
         if (ev.status === 'mounted' && ev.result) {
+          if (explain) out.stdout(explainPlan(ev.result.plan, executorFromEnv()));
           out.stdout(kernelNotes(prog, ev.result.messages, verbose));
           if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
         }
@@ -257,8 +284,12 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const req: MountRequest = { ...base };
   if (positional.length === 0) {
     if (source === undefined && targetOpt === undefined) {
-      if (options.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
-      return list(out, types, has(ordered, 'l'));
+      const json = has(ordered, 'json');
+      // With --json, -o names the output columns (as findmnt's -o does); otherwise it is mount options.
+      const columns = last(ordered, 'output') ?? (json && has(ordered, 'o') ? last(ordered, 'o') : undefined);
+      const optionList = json ? optionSequence(ordered.filter((o) => o.key !== 'o')) : options;
+      if (optionList.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
+      return list(out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
     }
     req.source = source;
     req.target = targetOpt;
@@ -293,6 +324,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return reportMountError(prog, out, e, verbose);
   }
   if (r.skipped) return EXIT.SUCCESS;
+  if (explain) out.stdout(explainPlan(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
   if (r.helperStatus !== undefined) return r.helperStatus;
   if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);

@@ -1,0 +1,93 @@
+// --json and --output COLUMNS for listings, with findmnt's column names and JSON shape
+// ({"filesystems": [...]}, lower-case keys, "children" for the tree).
+import { ListedMount } from '../lib/list';
+import { propagationOf, mergedOptions } from '../tables/mountinfo';
+import { probeFile } from '../devices/probe';
+
+export const COLUMNS = ['SOURCE', 'TARGET', 'FSTYPE', 'OPTIONS', 'VFS-OPTIONS', 'FS-OPTIONS', 'PROPAGATION', 'ID', 'PARENT',
+  'LABEL', 'UUID'] as const;
+export type Column = (typeof COLUMNS)[number];
+export const DEFAULT_COLUMNS: Column[] = ['TARGET', 'SOURCE', 'FSTYPE', 'OPTIONS'];
+
+export class ColumnError extends Error {}
+
+export function parseColumns(spec: string | undefined): Column[] {
+  if (spec === undefined || spec === '') return DEFAULT_COLUMNS;
+  const add = spec.startsWith('+');
+  const out: Column[] = add ? [...DEFAULT_COLUMNS] : [];
+  for (const raw of (add ? spec.slice(1) : spec).split(',')) {
+    const c = raw.trim().toUpperCase();
+    if (!(COLUMNS as readonly string[]).includes(c)) throw new ColumnError(`unknown column: ${raw}`);
+    out.push(c as Column);
+  }
+  return out;
+}
+
+type Value = string | number | null;
+
+function cell(m: ListedMount, c: Column, probe: () => { label?: string; uuid?: string }): Value {
+  const e = m.entry;
+  switch (c) {
+    case 'SOURCE': return m.source;
+    case 'TARGET': return e.target;
+    case 'FSTYPE': return e.fstype;
+    case 'OPTIONS': return m.options;
+    case 'VFS-OPTIONS': return e.vfsOptions;
+    case 'FS-OPTIONS': return e.fsOptions;
+    case 'PROPAGATION': return propagationOf(e);
+    case 'ID': return e.id;
+    case 'PARENT': return e.parent;
+    case 'LABEL': return probe().label ?? null;
+    case 'UUID': return probe().uuid ?? null;
+  }
+}
+
+function rowOf(m: ListedMount, cols: Column[]): Value[] {
+  let probed: { label?: string; uuid?: string } | undefined;
+  const probe = (): { label?: string; uuid?: string } => {
+    if (!probed) probed = m.entry.source.startsWith('/dev/') ? probeFile(m.entry.source) ?? {} : {};
+    return probed;
+  };
+  return cols.map((c) => cell(m, c, probe));
+}
+
+interface JsonNode {
+  [key: string]: Value | JsonNode[];
+}
+
+/** findmnt -J: a tree by parent ID (flat with `list`). */
+export function formatJson(mounts: ListedMount[], cols: Column[], list: boolean): string {
+  const node = (m: ListedMount): JsonNode => {
+    const o: JsonNode = {};
+    rowOf(m, cols).forEach((v, i) => {
+      o[cols[i].toLowerCase()] = v;
+    });
+    return o;
+  };
+  let top: JsonNode[];
+  if (list) top = mounts.map(node);
+  else {
+    const byId = new Map<number, JsonNode>();
+    const nodes = mounts.map((m) => {
+      const n = node(m);
+      byId.set(m.entry.id, n);
+      return n;
+    });
+    top = [];
+    mounts.forEach((m, i) => {
+      const parent = m.entry.parent !== m.entry.id ? byId.get(m.entry.parent) : undefined;
+      if (parent) ((parent.children as JsonNode[] | undefined) ?? (parent.children = [])).push(nodes[i]);
+      else top.push(nodes[i]);
+    });
+  }
+  return JSON.stringify({ filesystems: top }, null, 3);
+}
+
+/** findmnt -l -o …: a header and left-aligned columns (the last one not padded). */
+export function formatTable(mounts: ListedMount[], cols: Column[]): string[] {
+  const rows: string[][] = [cols.slice(), ...mounts.map((m) => rowOf(m, cols).map((v) => (v === null ? '' : String(v))))];
+  const widths = cols.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join(' ').trimEnd());
+}
+
+export { mergedOptions };
