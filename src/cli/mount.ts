@@ -6,7 +6,7 @@ import { Output } from './output';
 import { UsageError, MountError } from '../sys/error';
 import { MountFailure, nofailApplies } from '../lib/errors';
 import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
-import { mountAll } from '../lib/all';
+import { mountAll, remountAll } from '../lib/all';
 import { Tables } from '../lib/tables';
 import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
@@ -257,11 +257,18 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
 
   if (has(ordered, 'a')) {
     if (operation) return badUsage();
+    const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
+    if (options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) {
+      // mount -a -o remount: the mounted filesystems, not fstab.
+      return remountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
+        if (ev.error !== undefined) reportMountError(prog, out, ev.error, verbose);
+        else if (verbose) out.stdout([`${pad(ev.target)}: successfully remounted`]);
+      }).exitCode;
+    }
     let summary;
     try {
       summary = mountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         const tgt = ev.entry.target;
-        const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
         if (ev.status === 'failed') {
           reportMountError(prog, out, ev.error, verbose);
           return;
@@ -281,7 +288,22 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return summary.exitCode;
   }
 
+  // Not root: util-linux's restricted mode for a non-setuid mount. Only -hlLUVvrist, --source and
+  // --target keep it restricted; any other option makes mount go on as the user (the kernel decides).
+  const restricted = process.geteuid !== undefined && process.geteuid() !== 0
+    && ordered.every((o) => 'hlLUVvrist'.includes(o.key) || o.key === 'source' || o.key === 'target');
   const req: MountRequest = { ...base };
+  if (restricted && positional.length + (source !== undefined ? 1 : 0) + (targetOpt !== undefined ? 1 : 0) > 0) {
+    if (types !== undefined) {
+      out.stderr([`${prog}: only root can use "--types" option`]);
+      return EXIT.USAGE;
+    }
+    if (positional.length >= 2 || (source !== undefined && (targetOpt !== undefined || positional.length))) {
+      out.stderr([`${prog}: only root can do that`]);
+      return EXIT.USAGE;
+    }
+    req.userMount = true;
+  }
   if (positional.length === 0) {
     if (source === undefined && targetOpt === undefined) {
       const json = has(ordered, 'json');

@@ -5,7 +5,7 @@ import { umountFailureText, EXIT } from './messages';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
-import { umountSpec, umountRecursive, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
 import { MountError } from '../sys/error';
@@ -37,7 +37,7 @@ function last(o: OrderedOption[], k: string): string | undefined {
 }
 
 function checkExclusive(o: OrderedOption[]): void {
-  for (const g of [['A', 'a'], ['R', 'a'], ['O', 'R', 't'], ['R', 'r']]) {
+  for (const g of [['A', 'a'], ['R', 'a'], ['O', 'R'], ['R', 't'], ['R', 'r']]) {
     const seen = g.filter((k) => has(o, k));
     if (seen.length > 1) throw new ArgError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
   }
@@ -127,7 +127,11 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
   for (const spec of positional) {
     let code = 0;
     try {
-      if (has(ordered, 'R')) {
+      if (has(ordered, 'A')) {
+        umountAllTargets(spec, req, tables, has(ordered, 'R'), (r) => {
+          if (verbose) out.stderr([successLine(prog, r)]);
+        });
+      } else if (has(ordered, 'R')) {
         umountRecursive(spec, req, tables, (r) => {
           if (verbose) out.stderr([successLine(prog, r)]);
         });

@@ -1,6 +1,7 @@
 // mount -a: every fstab entry in order, the tables read once, the mount table indexed,
 // so the cost grows linearly with the size of fstab.
 import { FstabEntry } from '../tables/fstab';
+import { mergedOptions } from '../tables/mountinfo';
 import { matchFsType, matchOptions } from '../tables/patterns';
 import { parseOptions } from '../options/parse';
 import { Tables } from './tables';
@@ -77,4 +78,33 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
 function optionList(o: MountRequest['options']): string[] {
   if (o === undefined) return [];
   return typeof o === 'string' ? [o] : [...o];
+}
+
+export interface RemountAllEvent {
+  target: string;
+  result?: MountResult;
+  error?: unknown;
+}
+
+/**
+ * mount -a -o remount: every mounted filesystem that matches -t/-O (the mount table, not fstab),
+ * remounted with the given options; "/" included only when it matches explicitly.
+ */
+export function remountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: RemountAllEvent) => void): MountAllSummary {
+  let mounted = 0;
+  let failed = 0;
+  const entries = tables.mounts().entries.slice();
+  for (const e of entries) {
+    if (req.types !== undefined && !matchFsType(e.fstype, req.types)) continue;
+    if (req.testOptions !== undefined && !matchOptions(mergedOptions(e), req.testOptions)) continue;
+    try {
+      const result = mountRequest({ ...req, target: e.target, types: undefined, swapMatch: false }, tables);
+      mounted++;
+      onEvent({ target: e.target, result });
+    } catch (error) {
+      failed++;
+      onEvent({ target: e.target, error });
+    }
+  }
+  return { mounted, failed, exitCode: failed === 0 ? 0 : mounted === 0 ? 32 : 64 };
 }

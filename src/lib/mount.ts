@@ -57,6 +57,11 @@ export interface MountRequest {
   targetPrefix?: string;
   executor?: ExecutorMode;
   /**
+   * A non-root user's request (util-linux's restricted mode): only fstab entries that carry
+   * user, users, owner or group may be mounted; anything else is refused before any syscall.
+   */
+  userMount?: boolean;
+  /**
    * Called after the target was checked and opened, just before the kernel calls (a seam for
    * tests that swap the path for a symlink: the mount still lands on the directory that was checked).
    */
@@ -283,6 +288,10 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
   for (const s of optionStrings(req.options)) cmdItems.push(...parseOptions(s));
   const cmd = resolveOptions(cmdItems);
   const look = lookupTables(req, cmd, tables);
+  if (req.userMount) {
+    const allowed = look.fromFstab && parseOptions(look.fromFstab.options).some((o) => ['user', 'users', 'owner', 'group'].includes(o.name));
+    if (!allowed) throw new UsageError('operation permitted for root only', 1, look.target ?? look.source);
+  }
   let items = combine(look.tableOptions, cmdItems, req.optionsMode ?? 'prepend');
   items = numericIds(items);
 

@@ -224,3 +224,27 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
   tables.invalidateMounts();
   return rc;
 }
+
+/**
+ * umount -A: every mount point of the same filesystem (same device number) in this namespace,
+ * newest first; with `recursive` each one with its submounts.
+ */
+export function umountAllTargets(spec: string, req: UmountRequest, tables: Tables, recursive: boolean,
+  onDone: (r: UmountResult) => void): void {
+  const table = tables.mounts();
+  const found = findMountFor(spec, table, req.noCanonicalize);
+  if (!found.entry) throw new UmountNotFound(spec);
+  const devno = found.entry.devno;
+  const same = table.entries.filter((e) => e.devno === devno).reverse();
+  const done = new Set<number>();
+  for (const e of same) {
+    if (done.has(e.id)) continue;
+    const list = recursive ? [...table.descendants(e), e] : [e];
+    for (const x of list) {
+      if (done.has(x.id)) continue;
+      done.add(x.id);
+      onDone(umountFound({ target: x.target, entry: x }, req));
+    }
+  }
+  tables.invalidateMounts();
+}

@@ -164,7 +164,7 @@ function runInNamespace(script, opts = {}) {
   const cases = single ? [{ name: 'main', script }] : script;
   try {
     for (const c of cases) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(c.name)) throw new Error(`bad case name ${c.name}`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.name)) throw new Error(`bad case name ${c.name}`);
       fs.mkdirSync(path.join(res, 'cases', c.name), { recursive: true });
       fs.writeFileSync(path.join(res, 'cases', c.name, 'script.sh'), c.script);
     }
@@ -241,6 +241,11 @@ function batch(test, cases, { executors = EXECUTORS, env = {}, prefix = '' } = {
     test.afterEach.always((t) => {
       if (!t.passed && t.context && t.context.transcript) t.log(t.context.transcript);
     });
+  }
+  const names = new Set();
+  for (const c of cases) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(c.name) || names.has(c.name)) throw new Error(`bad or repeated case name ${c.name}`);
+    names.add(c.name);
   }
   for (const ex of executors) {
     const mine = cases.filter((c) => !c.executors || c.executors.includes(ex.name));

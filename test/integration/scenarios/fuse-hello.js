@@ -52,7 +52,6 @@ unmountAt(AT.FDCWD, 'mnt'); // umount2("mnt", 0): the kernel ends the session
 result.mountsAfterUnmount = mountsOn('mnt');
 
 const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 15000).unref());
-exited.then(() => {}); // keep the promise handled
 Promise.race([exited, timeout]).then((exit) => {
   if (exit === 'timeout') server.kill('SIGKILL'); // only the server this script started
   result.server = { exit, events };
