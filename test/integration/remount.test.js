@@ -139,7 +139,7 @@ tm -o remount $D/m`,
     title: 'remount by an entry of a -T fstab file, with -o on top',
     script: `mkdir m
 cat > alt.fstab <<EOT
-mc-ft  $D/m  tmpfs  nosuid,size=2m,mode=0711  0 0
+mc-ft  $D/m  tmpfs  nosuid,size=2m  0 0
 EOT
 smount -t tmpfs -o size=1m mc-ft $D/m
 tm -T $D/alt.fstab -o remount,ro $D/m`,
@@ -147,7 +147,7 @@ tm -T $D/alt.fstab -o remount,ro $D/m`,
       '$ mount -T $D/alt.fstab -o remount,ro $D/m',
       'rc 0',
       '== final state',
-      '= mi $D/m / ro,nosuid,relatime private tmpfs mc-ft ro,size=2048k,mode=711',
+      '= mi $D/m / ro,nosuid,relatime private tmpfs mc-ft ro,size=2048k',
     ]),
   },
   {
