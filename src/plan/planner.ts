@@ -93,7 +93,7 @@ export function planMount(input: PlanInput): Plan {
     steps.push({
       op: 'bind', source: input.source ?? '', target, recursive: o.rbind, attrSet: o.attrSet, attrClr: o.attrClr,
       recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS,
-      beneath: !!input.beneath, idmap: input.idmap,
+      beneath: !!input.beneath, ...defined({ idmap: input.idmap }),
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
@@ -130,11 +130,18 @@ export function planMount(input: PlanInput): Plan {
     target, data, sbFlags: o.sbFlags, sbReadOnly, attrSet: o.attrSet, attrClr: o.attrClr,
     recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags, dataString: dataString(data),
     exclusive: !!input.exclusive, beneath: !!input.beneath,
-    roFallback: !o.readOnly && !input.rwOnly, subdir: input.subdir, idmap: input.idmap,
+    roFallback: !o.readOnly && !input.rwOnly, ...defined({ subdir: input.subdir, idmap: input.idmap }),
   });
   steps.push(...propagationSteps(target, o));
   addOwner(steps, target, input);
   return { kind: 'mount', source: input.source, target, steps, utabOptions };
+}
+
+/** Only the keys whose value is set: plans stay free of `undefined` fields. */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 function addOwner(steps: Step[], target: string, input: PlanInput): void {
