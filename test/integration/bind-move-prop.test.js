@@ -332,7 +332,7 @@ st_test "bind possible" "$SM" --bind $D/m $D/b`,
     check: (t, r) => t.deepEqual(r.transcript, [
       '$ mount --make-unbindable $D/m',
       'rc 0',
-      '= prop $D/m: unbindable',
+      '= prop $D/m: private,unbindable',
       '= bind possible: no',
       '== final state',
       '= mi $D/m / rw,relatime unbindable tmpfs mc-u rw',
@@ -409,11 +409,12 @@ tm --bind --make-private $D/src $D/b`,
     script: `mkdir m1 m2; smount -t tmpfs mc-p1 $D/m1
 tm -v --make-unbindable $D/m1
 tm -v --make-shared -t tmpfs mc-p2 $D/m2`,
-    check: (t, r, mode) => t.deepEqual(r.transcript, [
+    // (util-linux forced to mount(2) prints nothing for a propagation-only change, an artefact
+    // of its legacy path; tsmount says the same with both executors)
+    check: (t, r) => t.deepEqual(r.transcript, [
       '$ mount -v --make-unbindable $D/m1',
       'rc 0',
-      // util-linux's mount(2) path prints nothing for a propagation-only change (observed)
-      ...(mode === 'fd' ? ['1> mount: $D/m1 propagation flags changed.'] : []),
+      '1> mount: $D/m1 propagation flags changed.',
       '$ mount -v --make-shared -t tmpfs mc-p2 $D/m2',
       'rc 0',
       '1> mount: mc-p2 mounted on $D/m2.',
