@@ -36,6 +36,9 @@ export interface ParsedArgs {
 
 export class ArgError extends Error {}
 
+/** Mutually exclusive options: util-linux prints the message alone, without the --help hint. */
+export class ExclusiveError extends ArgError {}
+
 /** Walk argv as getopt_long would (permuting positionals, "--" ends options). */
 export function walk(argv: readonly string[], spec: ArgSpec): { ordered: OrderedOption[]; positional: string[] } {
   const ordered: OrderedOption[] = [];
@@ -113,4 +116,44 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
     '--': false,
   });
   return { opts, ordered, positional };
+}
+
+/** Was option `key` given? */
+export function has(ordered: readonly OrderedOption[], key: string): boolean {
+  return ordered.some((o) => o.key === key);
+}
+
+/** The value of the last `key` given (getopt semantics: the last one wins). */
+export function last(ordered: readonly OrderedOption[], key: string): string | undefined {
+  let v: string | undefined;
+  for (const o of ordered) if (o.key === key) v = o.value;
+  return v;
+}
+
+/** util-linux's "Try '<prog> --help'" hint. */
+export function tryHelp(prog: string): string {
+  return `Try '${prog} --help' for more information.`;
+}
+
+/**
+ * Parse argv and apply the exclusivity rules; on a command-line error print getopt's text
+ * and the hint, and return undefined (the caller exits 1).
+ */
+export function parseCommandLine(prog: string, argv: readonly string[], spec: ArgSpec,
+  checkExclusive: (o: OrderedOption[]) => void, stderr: (lines: string[]) => void): ParsedArgs | undefined {
+  try {
+    const parsed = parseArgs(argv, spec);
+    checkExclusive(parsed.ordered);
+    return parsed;
+  } catch (e) {
+    if (e instanceof ExclusiveError) {
+      stderr([`${prog}: ${e.message}`]);
+      return undefined;
+    }
+    if (e instanceof ArgError) {
+      stderr([`${prog}: ${e.message}`, tryHelp(prog)]);
+      return undefined;
+    }
+    throw e;
+  }
 }

@@ -1,8 +1,8 @@
 // Errors → util-linux 2.42's texts and exit codes, in one place.
 import * as fs from 'fs';
 import { MountFailure, UmountFailure } from '../lib/errors';
-import { strerror } from '../sys/errno';
-import { E } from '../sys/errno';
+import { strerror, E } from '../sys/errno';
+import { MountError } from '../sys/error';
 import { MountTable } from '../tables/mountinfo';
 
 export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
@@ -152,4 +152,15 @@ export function umountFailureText(f: UmountFailure): string {
     case E.EACCES: return 'block devices are not permitted on filesystem';
     default: return `umount(2) system call failed: ${strerror(f.error.errno)}`;
   }
+}
+
+/**
+ * A kernel or file-system error outside the mapped cases (a MountError from a helper call, a
+ * Node fs error): one util-linux-style line, or undefined when `e` is not such an error.
+ */
+export function otherErrorLine(prog: string, e: unknown, spec: string | undefined): string | undefined {
+  if (e instanceof MountError) return `${prog}: ${spec ?? e.target ?? e.source ?? '???'}: ${e.syscall}() failed: ${strerror(e.errno)}.`;
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string') return `${prog}: ${spec ?? err.path ?? '???'}: ${strerror(Math.abs(err.errno ?? 5))}.`;
+  return undefined;
 }

@@ -1,16 +1,15 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
-import { parseArgs, ArgError, ArgSpec, OrderedOption } from './args';
-import { mountFailureReport, kernelNotes, EXIT, Report } from './messages';
+import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
+import { mountFailureReport, kernelNotes, otherErrorLine, EXIT, Report } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
-import { UsageError, MountError } from '../sys/error';
+import { UsageError } from '../sys/error';
 import { MountFailure, nofailApplies } from '../lib/errors';
 import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
 import { mountAll, remountAll } from '../lib/all';
 import { Tables } from '../lib/tables';
 import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
-import { strerror } from '../sys/errno';
 import { parseOptions } from '../options/parse';
 import { explainPlan } from '../exec/explain';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
@@ -57,16 +56,6 @@ function optionSequence(ordered: OrderedOption[]): string[] {
   return out;
 }
 
-function has(ordered: OrderedOption[], key: string): boolean {
-  return ordered.some((o) => o.key === key);
-}
-
-function last(ordered: OrderedOption[], key: string): string | undefined {
-  let v: string | undefined;
-  for (const o of ordered) if (o.key === key) v = o.value;
-  return v;
-}
-
 function all(ordered: OrderedOption[], key: string): string[] {
   return ordered.filter((o) => o.key === key).map((o) => o.value ?? '');
 }
@@ -78,7 +67,7 @@ function checkExclusive(ordered: OrderedOption[]): void {
   for (const group of [['B', 'M', 'R'], ['L', 'U', 'source']]) {
     const seen: string[] = [];
     for (const o of ordered) if (group.includes(o.key) && !seen.includes(o.key)) seen.push(o.key);
-    if (seen.length > 1) throw new ArgError(`options --${LONG_NAME[seen[0]]} and --${LONG_NAME[seen[1]]} cannot be combined`);
+    if (seen.length > 1) throw new ExclusiveError(`options --${LONG_NAME[seen[0]]} and --${LONG_NAME[seen[1]]} cannot be combined`);
   }
 }
 
@@ -157,33 +146,18 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
     out.stderr([`${prog}: ${e.file}: failed to parse`]);
     return EXIT.USAGE;
   }
-  if (e instanceof MountError) {
-    out.stderr([`${prog}: ${e.target ?? e.source ?? '???'}: ${e.syscall}() failed: ${strerror(e.errno)}.`]);
-    return EXIT.FAIL;
-  }
-  const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === 'string') {
-    out.stderr([`${prog}: ${err.path ?? '???'}: ${strerror(Math.abs(err.errno ?? 5))}.`]);
-    return EXIT.FAIL;
-  }
-  throw e;
+  const line = otherErrorLine(prog, e, undefined);
+  if (line === undefined) throw e;
+  out.stderr([line]);
+  return EXIT.FAIL;
 }
 
 export function mountMain(prog: string, argv: readonly string[], out: Output): number {
-  let parsed;
-  try {
-    parsed = parseArgs(argv, SPEC);
-    checkExclusive(parsed.ordered);
-  } catch (e) {
-    if (e instanceof ArgError) {
-      out.stderr([`${prog}: ${e.message}`, `Try '${prog} --help' for more information.`]);
-      return EXIT.USAGE;
-    }
-    throw e;
-  }
+  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
+  if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
   const badUsage = (): number => {
-    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
     return EXIT.USAGE;
   };
   if (has(ordered, 'h')) {
@@ -204,15 +178,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
   const targetOpt = last(ordered, 'target');
   const mode = last(ordered, 'options-mode');
-  if (mode !== undefined && !['ignore', 'append', 'prepend', 'replace'].includes(mode)) {
-    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
-    return EXIT.USAGE;
-  }
+  if (mode !== undefined && !['ignore', 'append', 'prepend', 'replace'].includes(mode)) return badUsage();
   const optSource = last(ordered, 'options-source');
-  if (optSource !== undefined && optSource.split(',').some((s) => !['fstab', 'mtab', 'disable'].includes(s))) {
-    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
-    return EXIT.USAGE;
-  }
+  if (optSource !== undefined && optSource.split(',').some((s) => !['fstab', 'mtab', 'disable'].includes(s))) return badUsage();
   for (const s of options) {
     // util-linux checks each -o string as it is given and names the whole string.
     try {

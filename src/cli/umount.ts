@@ -1,15 +1,13 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
-import { parseArgs, ArgError, ArgSpec, OrderedOption } from './args';
-import { umountFailureText, EXIT } from './messages';
+import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
+import { umountFailureText, otherErrorLine, EXIT } from './messages';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
 import { umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
-import { MountError } from '../sys/error';
-import { strerror } from '../sys/errno';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'OtN',
@@ -26,20 +24,10 @@ const SPEC: ArgSpec = {
 
 const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
 
-function has(o: OrderedOption[], k: string): boolean {
-  return o.some((x) => x.key === k);
-}
-
-function last(o: OrderedOption[], k: string): string | undefined {
-  let v: string | undefined;
-  for (const x of o) if (x.key === k) v = x.value;
-  return v;
-}
-
 function checkExclusive(o: OrderedOption[]): void {
   for (const g of [['A', 'a'], ['R', 'a'], ['O', 'R'], ['R', 't'], ['R', 'r']]) {
     const seen = g.filter((k) => has(o, k));
-    if (seen.length > 1) throw new ArgError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
+    if (seen.length > 1) throw new ExclusiveError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
   }
 }
 
@@ -58,30 +46,15 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
     if (!quiet) out.stderr([`${prog}: ${e.spec}: not mounted`]);
     return EXIT.USAGE;
   }
-  if (e instanceof MountError) {
-    out.stderr([`${prog}: ${spec}: ${e.syscall}() failed: ${strerror(e.errno)}.`]);
-    return EXIT.FAIL;
-  }
-  const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === 'string') {
-    out.stderr([`${prog}: ${spec}: ${strerror(Math.abs(err.errno ?? 5))}.`]);
-    return EXIT.FAIL;
-  }
-  throw e;
+  const line = otherErrorLine(prog, e, spec);
+  if (line === undefined) throw e;
+  out.stderr([line]);
+  return EXIT.FAIL;
 }
 
 export function umountMain(prog: string, argv: readonly string[], out: Output): number {
-  let parsed;
-  try {
-    parsed = parseArgs(argv, SPEC);
-    checkExclusive(parsed.ordered);
-  } catch (e) {
-    if (e instanceof ArgError) {
-      out.stderr([`${prog}: ${e.message}`, `Try '${prog} --help' for more information.`]);
-      return EXIT.USAGE;
-    }
-    throw e;
-  }
+  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
+  if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
   if (has(ordered, 'h')) {
     out.stdout(umountUsage(prog).split('\n'));
@@ -111,7 +84,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
 
   if (has(ordered, 'a')) {
     if (positional.length) {
-      out.stderr([`${prog}: unexpected number of arguments`, `Try '${prog} --help' for more information.`]);
+      out.stderr([`${prog}: unexpected number of arguments`, tryHelp(prog)]);
       return EXIT.USAGE;
     }
     return umountAll({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
@@ -120,7 +93,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     });
   }
   if (positional.length === 0) {
-    out.stderr([`${prog}: bad usage`, `Try '${prog} --help' for more information.`]);
+    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
     return EXIT.USAGE;
   }
   let rc = 0;

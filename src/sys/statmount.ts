@@ -6,6 +6,7 @@ import { sysStatx, sysStatmount } from './syscalls';
 import { MountError } from './error';
 import { E } from './errno';
 import { MOUNT_ATTR, MS } from './constants';
+import type { MountEntry } from '../tables/mountinfo';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;
 const AT_NO_AUTOMOUNT = 0x800;
@@ -16,19 +17,9 @@ const SM = {
 const MASK = SM.SB_BASIC | SM.MNT_BASIC | SM.PROPAGATE_FROM | SM.MNT_ROOT | SM.MNT_POINT | SM.FS_TYPE | SM.MNT_OPTS
   | SM.FS_SUBTYPE | SM.SB_SOURCE;
 
-/** What statmount tells about one mount, shaped like a mountinfo line. */
-export interface StatmountEntry {
+/** What statmount tells about one mount: a mountinfo line, plus the 64-bit unique ID. */
+export interface StatmountEntry extends MountEntry {
   uniqueId: bigint;
-  id: number;
-  parent: number;
-  devno: string;
-  root: string;
-  target: string;
-  vfsOptions: string;
-  optional: string[];
-  fstype: string;
-  source: string;
-  fsOptions: string;
 }
 
 let unsupported = false;
