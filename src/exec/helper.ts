@@ -19,8 +19,19 @@ function executable(p: string): boolean {
  * Find `<dir>/<prefix>.<type>`; for a type with a '.', `<prefix>.<type up to the last '.'>` is tried
  * next in the same directory (fuse.sshfs: mount.fuse.sshfs, then mount.fuse).
  */
+const found = new Map<string, string | undefined>();
+
 export function findHelper(prefix: 'mount' | 'umount', type: string, dirs: readonly string[] = HELPER_DIRS): string | undefined {
   if (!type || type === 'none' || type.includes('/') || type.includes(',') || type === 'swap') return undefined;
+  // One search per type and run (mount -a with thousands of tmpfs entries looks once).
+  const key = `${prefix}\0${type}\0${dirs.join(':')}`;
+  if (found.has(key)) return found.get(key);
+  const p = searchHelper(prefix, type, dirs);
+  found.set(key, p);
+  return p;
+}
+
+function searchHelper(prefix: string, type: string, dirs: readonly string[]): string | undefined {
   for (const d of dirs) {
     const p = `${d}/${prefix}.${type}`;
     if (executable(p)) return p;

@@ -11,6 +11,7 @@ import { findHelper } from '../exec/helper';
 import { UsageError, MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { sysFlockExclusive } from '../sys/syscalls';
+import { statmountAt } from '../sys/statmount';
 import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { isTypePattern, matchFsType } from '../tables/patterns';
@@ -500,25 +501,31 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     }
     throw e;
   }
-  tables.invalidateMounts();
-  if (plan.utabOptions && !req.noMtab && r.helperStatus === undefined) recordUtab(plan, r, tables);
+  // The cached mount table is kept as it was read (mount -a compares against the table as it
+  // was at the start, as util-linux does): no re-read per entry.
+  if (plan.utabOptions && !req.noMtab && r.helperStatus === undefined) recordUtab(plan, r);
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
     helperStatus: r.helperStatus, loopDevice: r.loopDevice };
 }
 
 /** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
-function recordUtab(plan: Plan, r: ExecResult, tables: Tables): void {
-  const mi = tables.mounts().topAt(plan.target);
+function recordUtab(plan: Plan, r: ExecResult): void {
+  let mi: MountEntry | undefined;
+  try {
+    mi = statmountAt(plan.target);
+  } catch {
+    mi = MountTable.read().topAt(plan.target);
+  }
   if (!mi) return;
+  const entry = mi;
   try {
     updateUtab((entries) => [
-      ...entries.filter((e) => e.id !== mi.id && e.target !== mi.target),
-      { id: mi.id, source: r.loopDevice ?? plan.source ?? mi.source, target: mi.target, root: mi.root, options: plan.utabOptions },
+      ...entries.filter((e) => e.id !== entry.id && e.target !== entry.target),
+      { id: entry.id, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
     ], sysFlockExclusive);
   } catch {
     /* a utab that cannot be written does not undo the mount */
   }
-  tables.invalidateUtab();
 }
 
 export { lookupOption };
