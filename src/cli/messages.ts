@@ -61,6 +61,26 @@ function mountedElsewhere(source: string | undefined, target: string): string | 
   }
 }
 
+/**
+ * libmount's is_shared_tree(): is the mount that holds the parent directory of `dir` shared?
+ * (The kernel refuses to move a mount out of a shared parent with EINVAL.)
+ */
+function underSharedMount(dir: string | undefined): boolean {
+  if (!dir) return false;
+  const slash = dir.lastIndexOf('/');
+  if (slash < 0) return false;
+  try {
+    const t = MountTable.read();
+    for (let p = slash > 0 ? dir.slice(0, slash) : dir; ; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) {
+      const e = t.topAt(p);
+      if (e) return e.optional.some((o) => o.startsWith('shared:'));
+      if (p === '/') return false;
+    }
+  } catch {
+    return false;
+  }
+}
+
 function syscallText(f: MountFailure): string {
   const err = f.error;
   const src = f.source ?? 'none';
@@ -95,6 +115,9 @@ function syscallText(f: MountFailure): string {
     case E.EINVAL:
       if (remount) return 'mount point not mounted or bad option';
       if (op === 'propagate' || op === 'setattr') return 'not mount point or bad option';
+      if (f.kind === 'move' && underSharedMount(f.source)) {
+        return 'bad option; moving a mount residing under a shared mount is unsupported';
+      }
       return `wrong fs type, bad option, bad superblock on ${src}, missing codepage or helper program, or other error`;
     case E.EMFILE:
       return 'mount table full';

@@ -247,6 +247,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
           if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
         }
         if (!verbose) return;
+        // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
+        if (ev.status === 'mounted' && (!ev.result || ev.result.skipped)) return;
         const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
         out.stdout([`${pad(tgt)}: ${text}`]);
       });
@@ -285,6 +287,11 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     req.target = targetOpt;
   } else if (positional.length === 1) {
     const arg = positional[0];
+    if (source !== undefined && /^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
+      // mount.c: -L, -U or --source together with a LABEL=/UUID= argument
+      out.stderr([`${prog}: source specified more than once`]);
+      return EXIT.USAGE;
+    }
     if (source !== undefined) {
       req.source = source;
       req.target = arg;
@@ -304,7 +311,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   } else {
     return badUsage();
   }
-  if (operation && (types !== undefined && !has(ordered, 'B') && !has(ordered, 'R'))) return badUsage();
+  // util-linux: --bind/--move/--rbind take neither -t nor --source (and not -a, checked above).
+  if (operation && (types !== undefined || last(ordered, 'source') !== undefined)) return badUsage();
   req.types = types;
 
   let r: MountResult;

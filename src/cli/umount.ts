@@ -1,5 +1,6 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
+import * as fs from 'fs';
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
 import { umountFailureText, otherErrorLine, EXIT } from './messages';
 import { umountUsage, versionLine } from './usage';
@@ -43,7 +44,8 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
     return EXIT.FAIL;
   }
   if (e instanceof UmountNotFound) {
-    if (!quiet) out.stderr([`${prog}: ${e.spec}: not mounted`]);
+    // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
+    if (!quiet) out.stderr([`${prog}: ${e.spec}: ${fs.existsSync(e.spec) ? 'not mounted' : 'not found'}`]);
     return EXIT.USAGE;
   }
   const line = otherErrorLine(prog, e, spec);

@@ -44,7 +44,15 @@ Options:
  -v, --verbose           say what is being done
  -w, --rw, --read-write  mount the filesystem read-write (default)
  -N, --namespace <ns>    perform mount in another namespace
+ -s                      tolerate sloppy mount options (passed to helpers)
+     --map-users <inner>:<outer>:<count>
+                         add the specified user ID mapping (idmapped mount)
+     --map-groups <inner>:<outer>:<count>
+                         add the specified group ID mapping (idmapped mount)
      --dry-run           print the system calls the command would make, make none
+     --json              list mounts in findmnt's JSON format
+     --list              with --json: a flat list instead of the tree
+     --output <columns>  list mounts with these columns (with --json, -o also names them)
 
  -h, --help              display this help
  -V, --version           display version

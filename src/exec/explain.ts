@@ -3,7 +3,7 @@
 // from 3 as a fresh process would get them.
 import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
-import { ExecutorMode } from './run';
+import { ExecutorMode, needsLegacy } from './run';
 
 const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 
@@ -71,8 +71,8 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
     case 'mkdir':
       return [`mkdir(${q(step.path)}, 0${step.mode.toString(8)})  # and its missing parents`];
     case 'loop': {
-      const ctl = fds.open();
       const file = fds.open();
+      const ctl = fds.open();
       const dev = fds.open();
       return [
         `open(${q(step.file)}, ${step.readOnly ? 'O_RDONLY' : 'O_RDWR'}) = ${file}`,
@@ -86,9 +86,11 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
     case 'fsmount': {
       const source = step.sourceFromLoop ? loopDev : step.source;
       const out: string[] = [];
+      const viaMount2 = legacy || (mode === 'auto' && needsLegacy(step));
+      if (viaMount2 && !legacy) out.push('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
       step.types.forEach((t, i) => {
         if (i > 0) out.push(`# on EINVAL or ENODEV, the next type:`);
-        out.push(...(legacy ? legacyNew(step, t, source, tpath(step.target)) : fdNew(step, t, source, fds, tfd)));
+        out.push(...(viaMount2 ? legacyNew(step, t, source, tpath(step.target)) : fdNew(step, t, source, fds, tfd)));
       });
       return out;
     }

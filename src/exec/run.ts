@@ -56,7 +56,8 @@ export class StepError extends Error {
 // fsconfig copies string values with strndup_user(value, 256): longer ones need mount(2).
 const FSCONFIG_VALUE_MAX = 255;
 
-function needsLegacy(step: FsMountStep): boolean {
+/** A value fsconfig would refuse: this mount goes through mount(2). */
+export function needsLegacy(step: FsMountStep): boolean {
   return step.data.some((d) => Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
     || Buffer.byteLength(step.source ?? '') > FSCONFIG_VALUE_MAX;
 }
@@ -76,7 +77,11 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
   const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
   let lastError: MountError | undefined;
   for (const type of step.types) {
-    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(step, type, source, ro, sink, targetFd),
+    // The read-only retry makes the mount read-only too (fsmount with MOUNT_ATTR_RDONLY), not only the
+    // superblock: util-linux 2.42's new-API retry leaves the mount "rw" over an "ro" superblock.
+    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(ro && !step.sbReadOnly
+      ? { ...step, attrSet: step.attrSet | MOUNT_ATTR.RDONLY, attrClr: step.attrClr & ~MOUNT_ATTR.RDONLY } : step,
+    type, source, ro, sink, targetFd),
       () => legacyNewMount(step, type, source, ro || (step.attrSet & MOUNT_ATTR.RDONLY) !== 0, step.guessing, targetFd));
     try {
       try {

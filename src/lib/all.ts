@@ -1,7 +1,7 @@
 // mount -a: every fstab entry in order, the tables read once, the mount table indexed,
 // so the cost grows linearly with the size of fstab.
 import { FstabEntry } from '../tables/fstab';
-import { mergedOptions } from '../tables/mountinfo';
+import { optionsWithUtab } from './umount';
 import { matchFsType, matchOptions } from '../tables/patterns';
 import { parseOptions } from '../options/parse';
 import { Tables } from './tables';
@@ -94,9 +94,10 @@ export function remountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: R
   let mounted = 0;
   let failed = 0;
   const entries = tables.mounts().entries.slice();
+  const options = optionsWithUtab(tables);
   for (const e of entries) {
     if (req.types !== undefined && !matchFsType(e.fstype, req.types)) continue;
-    if (req.testOptions !== undefined && !matchOptions(mergedOptions(e), req.testOptions)) continue;
+    if (req.testOptions !== undefined && !matchOptions(options(e), req.testOptions)) continue;
     try {
       const result = mountRequest({ ...req, target: e.target, types: undefined, swapMatch: false }, tables);
       mounted++;

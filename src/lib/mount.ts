@@ -106,21 +106,31 @@ function combine(tableOpts: OptionItem[], cmd: OptionItem[], mode: OptionsMode):
   }
 }
 
+/**
+ * util-linux's "failed to parse mount options 'rw,…'" (the option string as libmount holds it,
+ * starting with rw/ro), about `spec`.
+ */
+function optionsError(items: readonly OptionItem[], spec: string | undefined, errnoText?: string): UsageError {
+  const first = items[0]?.name;
+  const str = first === 'ro' || first === 'rw' ? formatOptions(items) : `rw${items.length ? ',' : ''}${formatOptions(items)}`;
+  return new UsageError(`failed to parse mount options '${str}'${errnoText ? `: ${errnoText}` : ''}`, 1, spec);
+}
+
 /** uid=NAME / gid=NAME → numbers, as libmount does before the options reach the kernel. */
-function numericIds(items: OptionItem[]): OptionItem[] {
+function numericIds(items: OptionItem[], spec: string | undefined): OptionItem[] {
   return items.map((it) => {
     if ((it.name === 'uid' || it.name === 'gid') && it.raw !== undefined && !/^[0-9]+$/.test(optionValue(it) ?? '')) {
       const v = optionValue(it) ?? '';
       const n = it.name === 'uid' ? userId(v) : groupId(v);
-      if (n === undefined) throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}': Invalid argument`, 1);
+      if (n === undefined) throw optionsError(items, spec, 'Invalid argument');
       return { name: it.name, raw: String(n) };
     }
     return it;
   });
 }
 
-function parseMode(v: string, items: OptionItem[]): number {
-  if (!/^[0-7]{1,4}$/.test(v)) throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}'`, 1);
+function parseMode(v: string, items: OptionItem[], spec: string | undefined): number {
+  if (!/^[0-7]{1,4}$/.test(v)) throw optionsError(items, spec);
   return parseInt(v, 8);
 }
 
@@ -287,14 +297,23 @@ interface Prepared {
 function prepare(req: MountRequest, tables: Tables): Prepared {
   const cmdItems: OptionItem[] = [];
   for (const s of optionStrings(req.options)) cmdItems.push(...parseOptions(s));
-  const cmd = resolveOptions(cmdItems);
+  let cmd: ResolvedOptions;
+  try {
+    cmd = resolveOptions(cmdItems);
+  } catch (e) {
+    if (e instanceof UsageError) throw optionsError(cmdItems, req.target ?? req.source);
+    throw e;
+  }
   const look = lookupTables(req, cmd, tables);
   if (req.userMount) {
     const allowed = look.fromFstab && parseOptions(look.fromFstab.options).some((o) => ['user', 'users', 'owner', 'group'].includes(o.name));
     if (!allowed) throw new UsageError('operation permitted for root only', 1, look.target ?? look.source);
   }
+  const spec = look.target ?? look.source;
   let items = combine(look.tableOptions, cmdItems, req.optionsMode ?? 'prepend');
-  items = numericIds(items);
+  items = numericIds(items, spec);
+  // Options libmount refuses in this build: loop encryption (removed from the kernel) and dm-verity.
+  if (items.some((it) => it.name === 'encryption' || it.name.startsWith('verity.'))) throw optionsError(items, spec);
 
   let mkdirMode: number | undefined;
   let subdir: string | undefined;
@@ -302,21 +321,27 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
   const owner: { uid?: number; gid?: number; mode?: number } = {};
   for (const it of items) {
     const v = optionValue(it);
-    if (it.name === 'X-mount.mkdir' || it.name === 'x-mount.mkdir') mkdirMode = v ? parseMode(v, items) : 0o755;
+    if (it.name === 'X-mount.mkdir' || it.name === 'x-mount.mkdir') mkdirMode = v ? parseMode(v, items, spec) : 0o755;
     else if (it.name === 'X-mount.owner') {
       owner.uid = userId(v ?? '');
-      if (owner.uid === undefined) throw new UsageError(`failed to parse mount options '${formatOptions(items)}': Invalid argument`, 1);
+      if (owner.uid === undefined) throw optionsError(items, spec, 'Invalid argument');
     } else if (it.name === 'X-mount.group') {
       owner.gid = groupId(v ?? '');
-      if (owner.gid === undefined) throw new UsageError(`failed to parse mount options '${formatOptions(items)}': Invalid argument`, 1);
-    } else if (it.name === 'X-mount.mode') owner.mode = parseMode(v ?? '', items);
+      if (owner.gid === undefined) throw optionsError(items, spec, 'Invalid argument');
+    } else if (it.name === 'X-mount.mode') owner.mode = parseMode(v ?? '', items, spec);
     else if (it.name === 'X-mount.subdir') subdir = v ?? '';
     else if (it.name === 'X-mount.idmap') {
-      if (!v || !parseIdmap(v)) throw new UsageError(`failed to parse mount options '${formatOptions(items)}'`, 1);
+      if (!v || !parseIdmap(v)) throw optionsError(items, spec);
       idmap = v;
     }
   }
-  const o = resolveOptions(items);
+  let o: ResolvedOptions;
+  try {
+    o = resolveOptions(items);
+  } catch (e) {
+    if (e instanceof UsageError) throw optionsError(items, spec);
+    throw e;
+  }
   const nofail = hasUserOption(o, 'nofail');
 
   if (look.target === undefined) throw new UsageError('no mount point specified', 1, look.source);
@@ -364,7 +389,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
       const dev = resolveTag(tag);
       if (!dev) {
         if (nofail) throw new NofailSkip();
-        throw new UsageError(`can't find ${source}`, 1);
+        throw new UsageError(`can't find ${source}`, 1, target);
       }
       source = dev;
     } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && !req.noCanonicalize && exists(source)) {
@@ -388,7 +413,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     const offset = offsetOpt !== undefined ? parseSize(offsetOpt) : 0;
     const sizelimit = sizeOpt !== undefined ? parseSize(sizeOpt) : 0;
     if (offset === undefined || sizelimit === undefined) {
-      throw new UsageError(`failed to parse mount options 'rw,${formatOptions(items)}'`, 1);
+      throw optionsError(items, target);
     }
     // The same file, offset already mounted on this very target: nothing to do but say so.
     const table = tables.mounts();

@@ -147,9 +147,7 @@ export function umountFound(found: Found, req: UmountRequest): UmountResult {
  * table, umount2() is called straight away (util-linux's fast path: no mountinfo read).
  */
 export function umountSpec(spec: string, req: UmountRequest, tables: Tables): UmountResult {
-  const fast = spec.startsWith('/') && !req.lazy && !req.force && !req.detachLoop && !req.readOnlyFallback
-    && !req.noCanonicalize && isDirectory(spec) && !hasUtabEntry(spec);
-  if (fast) {
+  if (fastPath(spec, req)) {
     const target = canonical(spec);
     if (req.fake) return { target };
     try {
@@ -172,6 +170,23 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
   return umountFound(found, req);
 }
 
+/**
+ * util-linux's fast path (fstatfs, no mountinfo): an absolute directory, no option that needs the
+ * mount table, no utab entry. The source then stays unknown, so -v prints "TGT unmounted".
+ */
+function fastPath(target: string, req: UmountRequest): boolean {
+  return target.startsWith('/') && !req.lazy && !req.force && !req.detachLoop && !req.readOnlyFallback
+    && !req.noCanonicalize && isDirectory(target) && !hasUtabEntry(target);
+}
+
+/** umount -R / -A unmount each mount point as `umount TGT` would: the source is known only off the fast path. */
+function umountTarget(e: MountEntry, req: UmountRequest): UmountResult {
+  const fast = fastPath(e.target, req);
+  const r = umountFound({ target: e.target, entry: e }, req);
+  if (fast) delete r.source;
+  return r;
+}
+
 function hasUtabEntry(target: string): boolean {
   try {
     if (!fs.existsSync(process.env.LIBMOUNT_UTAB || '/run/mount/utab')) return false;
@@ -189,7 +204,7 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
   if (!found.entry) throw new UmountNotFound(spec);
   // Over-mounts sit on the same mount point as children of the target mount: descendants() has them.
   for (const e of [...table.descendants(found.entry), found.entry]) {
-    onDone(umountFound({ target: e.target, entry: e }, { ...req, detachLoop: req.detachLoop }));
+    onDone(umountTarget(e, req));
   }
   tables.invalidateMounts();
 }
@@ -201,6 +216,22 @@ export class UmountNotFound extends Error {
   }
 }
 
+/** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */
+export function optionsWithUtab(tables: Tables): (e: MountEntry) => string {
+  const byId = new Map<number, string>();
+  const byTarget = new Map<string, string>();
+  for (const u of tables.utab()) {
+    if (!u.options) continue;
+    if (u.id !== undefined) byId.set(u.id, u.options);
+    if (u.target !== undefined) byTarget.set(u.target, u.options);
+  }
+  return (e) => {
+    const extra = byId.get(e.id) ?? byTarget.get(e.target);
+    const base = mergedOptions(e);
+    return extra ? `${base},${extra}` : base;
+  };
+}
+
 export const UMOUNT_ALL_DEFAULT_TYPES = 'noproc,nodevfs,nodevpts,nosysfs,norpc_pipefs,nonfsd,noselinuxfs';
 
 /** umount -a: the mount table backward (children before parents), filtered by -t/-O. */
@@ -208,12 +239,13 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
   onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => void): number {
   const table = tables.mounts();
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
+  const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
   let rc = 0;
   for (let i = table.entries.length - 1; i >= 0; i--) {
     const e = table.entries[i];
     if (e.target === '/') continue;
     if (!matchFsType(e.fstype, types)) continue;
-    if (req.testOptions !== undefined && !matchOptions(mergedOptions(e), req.testOptions)) continue;
+    if (options && !matchOptions(options(e), req.testOptions)) continue;
     try {
       onEvent(e, umountFound({ target: e.target, entry: e }, req));
     } catch (err) {
@@ -243,7 +275,7 @@ export function umountAllTargets(spec: string, req: UmountRequest, tables: Table
     for (const x of list) {
       if (done.has(x.id)) continue;
       done.add(x.id);
-      onDone(umountFound({ target: x.target, entry: x }, req));
+      onDone(umountTarget(x, req));
     }
   }
   tables.invalidateMounts();
