@@ -1,0 +1,153 @@
+# bash completion for tsmount(8) and tsumount(8)
+#
+# Load it in the current shell with `. docs/completion/tsmount.bash`, or install it as
+# /etc/bash_completion.d/tsmount (or /usr/share/bash-completion/completions/tsmount, with a
+# symlink named tsumount next to it). It works with and without the bash-completion package.
+#
+#   tsmount:  options; filesystem types from /proc/filesystems after -t/--types; option names after
+#             -o/--options; column names after --output (and after -o with --json); files otherwise.
+#   tsumount: options; mount points from /proc/self/mountinfo; types after -t.
+
+_tsmount_fstypes() {
+    # The second field of /proc/filesystems ("nodev<TAB>tmpfs" or "<TAB>ext4"), plus "auto";
+    # with $1 = "no", the "noTYPE" forms too (type patterns: "notmpfs,ext2" = neither).
+    local line type
+    printf '%s\n' auto
+    while IFS= read -r line; do
+        type=${line##*$'\t'}
+        [[ -n $type ]] || continue
+        printf '%s\n' "$type"
+        [[ $1 == no ]] && printf 'no%s\n' "$type"
+    done < /proc/filesystems 2>/dev/null
+}
+
+_tsmount_mountpoints() {
+    # Field 5 of /proc/self/mountinfo, with the \040-style escapes decoded.
+    local id parent devno root target rest
+    local -A seen=()
+    while IFS=' ' read -r id parent devno root target rest; do
+        [[ -n ${seen[$target]} ]] && continue
+        seen[$target]=1
+        printf '%b\n' "$target"
+    done < /proc/self/mountinfo 2>/dev/null
+}
+
+# Complete a comma-separated list: one of the words of $2 (blank- or newline-separated) after the
+# last comma of $1, or after a leading "+" (--output +COLUMN: added to the default columns).
+_tsmount_list() {
+    local cur=$1 words=$2 prefix=
+    if [[ $cur == *,* ]]; then
+        prefix=${cur%,*},
+    elif [[ $cur == +* ]]; then
+        prefix=+
+    fi
+    local IFS=$' \t\n'
+    COMPREPLY=($(compgen -P "$prefix" -W "$words" -- "${cur#"$prefix"}"))
+    compopt -o nospace 2>/dev/null
+}
+
+_tsmount_files() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -f -- "$1"))
+    compopt -o filenames 2>/dev/null
+}
+
+_tsmount_dirs() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -d -- "$1"))
+    compopt -o filenames 2>/dev/null
+}
+
+_tsmount() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    local opts='-a --all -B --bind -c --no-canonicalize -f --fake -F --fork -h --help -i --internal-only
+        -l --show-labels -L --label -m --mkdir -M --move -n --no-mtab -N --namespace -o --options
+        -O --test-opts -r --read-only --ro -R --rbind -s -t --types -T --fstab -U --uuid -v --verbose
+        -V --version -w --rw --read-write --source --target --target-prefix --options-mode
+        --options-source --options-source-force --onlyonce --beneath --exclusive --map-users
+        --map-groups --make-shared --make-slave --make-private --make-unbindable --make-rshared
+        --make-rslave --make-rprivate --make-runbindable --dry-run --json --list --output'
+    local mntopts='defaults ro rw ro=vfs ro=fs ro=recursive rw=recursive nosuid suid nodev dev noexec exec
+        nosymfollow symfollow nodiratime diratime noatime atime relatime norelatime strictatime
+        nostrictatime sync async dirsync mand nomand lazytime nolazytime silent loud iversion
+        noiversion remount bind rbind move shared slave private unbindable rshared rslave rprivate
+        runbindable auto noauto user nouser users nousers owner noowner group nogroup _netdev nofail
+        comment= uhelper= helper= loop loop= offset= sizelimit= uid= gid= X-mount.mkdir X-mount.mkdir=
+        X-mount.owner= X-mount.group= X-mount.mode= X-mount.subdir= X-mount.idmap= X-mount.noloop'
+    local columns='SOURCE TARGET FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS PROPAGATION ID PARENT LABEL UUID'
+
+    case $prev in
+        -t|--types)
+            local last=${cur##*,}
+            _tsmount_list "$cur" "$(_tsmount_fstypes "${last:0:2}")"; return ;;
+        -o|--options)
+            if [[ " ${COMP_WORDS[*]} " == *' --json '* ]]; then
+                _tsmount_list "$cur" "$columns"
+            else
+                _tsmount_list "$cur" "$mntopts"
+            fi
+            return ;;
+        --output)
+            _tsmount_list "$cur" "$columns"; return ;;
+        -O|--test-opts)
+            _tsmount_list "$cur" "$mntopts"; return ;;
+        -T|--fstab)
+            _tsmount_files "$cur"; return ;;
+        --target|--target-prefix)
+            _tsmount_dirs "$cur"; return ;;
+        --options-mode)
+            COMPREPLY=($(compgen -W 'prepend append replace ignore' -- "$cur")); return ;;
+        --options-source)
+            _tsmount_list "$cur" 'fstab mtab disable'; return ;;
+        -N|--namespace)
+            COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
+            [[ $cur == /* ]] && _tsmount_files "$cur"
+            return ;;
+        -L|--label|-U|--uuid|--map-users|--map-groups)
+            return ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+    _tsmount_files "$cur"
+}
+
+_tsumount() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    local opts='-a --all -A --all-targets -c --no-canonicalize -d --detach-loop --fake -f --force
+        -i --internal-only -n --no-mtab -l --lazy -O --test-opts -R --recursive -r --read-only
+        -t --types -v --verbose -q --quiet -N --namespace -h --help -V --version'
+
+    case $prev in
+        -t|--types)
+            local last=${cur##*,}
+            _tsmount_list "$cur" "$(_tsmount_fstypes "${last:0:2}")"; return ;;
+        -O|--test-opts)
+            return ;;
+        -N|--namespace)
+            COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
+            [[ $cur == /* ]] && _tsmount_files "$cur"
+            return ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+    local points
+    points=$(_tsmount_mountpoints)
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$points" -- "$cur"))
+    compopt -o filenames 2>/dev/null
+}
+
+complete -F _tsmount tsmount
+complete -F _tsumount tsumount
