@@ -55,8 +55,25 @@ interface JsonNode {
   [key: string]: Value | JsonNode[];
 }
 
-/** findmnt -J: a tree by parent ID (flat with `list`). */
-export function formatJson(mounts: ListedMount[], cols: Column[], list: boolean): string {
+/** JSON laid out as libsmartcols (findmnt -J) lays it out: 3-space indent, "},{" between objects. */
+function render(v: Value | JsonNode | JsonNode[], indent: string): string {
+  if (Array.isArray(v)) {
+    const pad = `${indent}   `;
+    return `[\n${pad}${v.map((o) => render(o, pad)).join(',')}\n${indent}]`;
+  }
+  if (v !== null && typeof v === 'object') {
+    const pad = `${indent}   `;
+    const lines = Object.entries(v).map(([k, x]) => `${pad}${JSON.stringify(k)}: ${render(x, pad)}`);
+    return `{\n${lines.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * findmnt -J: a tree (each mount under its nearest listed ancestor, as findmnt nests a filtered
+ * table), or a flat list with `list`.
+ */
+export function formatJson(mounts: ListedMount[], cols: Column[], list: boolean, parents: ReadonlyMap<number, number>): string {
   const node = (m: ListedMount): JsonNode => {
     const o: JsonNode = {};
     rowOf(m, cols).forEach((v, i) => {
@@ -64,23 +81,30 @@ export function formatJson(mounts: ListedMount[], cols: Column[], list: boolean)
     });
     return o;
   };
+  const nodes = mounts.map(node);
   let top: JsonNode[];
-  if (list) top = mounts.map(node);
+  if (list) top = nodes;
   else {
-    const byId = new Map<number, JsonNode>();
-    const nodes = mounts.map((m) => {
-      const n = node(m);
-      byId.set(m.entry.id, n);
-      return n;
-    });
+    const listed = new Map<number, JsonNode>();
+    mounts.forEach((m, i) => listed.set(m.entry.id, nodes[i]));
     top = [];
     mounts.forEach((m, i) => {
-      const parent = m.entry.parent !== m.entry.id ? byId.get(m.entry.parent) : undefined;
+      let p = m.entry.parent;
+      let parent: JsonNode | undefined;
+      const seen = new Set<number>([m.entry.id]);
+      while (!seen.has(p)) {
+        seen.add(p);
+        parent = listed.get(p);
+        if (parent) break;
+        const up = parents.get(p); // climb past mounts the filter left out
+        if (up === undefined) break;
+        p = up;
+      }
       if (parent) ((parent.children as JsonNode[] | undefined) ?? (parent.children = [])).push(nodes[i]);
       else top.push(nodes[i]);
     });
   }
-  return JSON.stringify({ filesystems: top }, null, 3);
+  return render({ filesystems: top }, '');
 }
 
 /** findmnt -l -o …: a header and left-aligned columns (the last one not padded). */

@@ -154,6 +154,10 @@ function syscallText(f: MountFailure): string {
 export function mountFailureReport(prog: string, f: MountFailure, verbose: boolean): Report {
   const out = kernelNotes(prog, [...f.messages, ...f.error.kernelMessages], verbose);
   const spec = f.target || f.source || '???';
+  if (f.step?.op === 'loop') {
+    // MNT_ERR_LOOPDEV: reported before any mount call, so no dmesg hint.
+    return { out, err: [`${prog}: ${spec}: failed to set up loop device for ${f.step.file}.`], rc: EXIT.FAIL };
+  }
   const kerr = f.error.kernelErrors;
   const text = kerr.length ? `${f.error.syscall}() failed: ${kerr.join('; ')}` : syscallText(f);
   if (f.flags.mounted && (f.step?.op === 'propagate' || f.step?.op === 'owner')) {

@@ -12,6 +12,7 @@ import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { explainPlan } from '../exec/explain';
+import { MountTable } from '../tables/mountinfo';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
 
@@ -89,7 +90,8 @@ function list(out: Output, types: string | undefined, labels: boolean, format: L
   // Listing never needs koffi: only the lister is loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { listMounts, labelOf } = require('../lib/list') as typeof import('../lib/list');
-  const mounts = listMounts({ types });
+  const table = MountTable.read();
+  const mounts = listMounts({ types }, table);
   if (format.json || format.columns !== undefined) {
     let cols: Column[];
     try {
@@ -98,7 +100,7 @@ function list(out: Output, types: string | undefined, labels: boolean, format: L
       out.stderr([`tsmount: ${(e as Error).message}`]);
       return EXIT.USAGE;
     }
-    if (format.json) out.stdout([formatJson(mounts, cols, format.flat || types !== undefined)]);
+    if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
     return EXIT.SUCCESS;
   }

@@ -4,6 +4,7 @@
 import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
 import { ExecutorMode, needsLegacy } from './run';
+import { attrsToMs, PER_MOUNT } from './legacy';
 
 const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 
@@ -20,6 +21,13 @@ class Fds {
 
 function attrStruct(set: number, clr: number, prop = 0): string {
   return `{attr_set=${attrNames(set)}, attr_clr=${attrNames(clr)}, propagation=${prop ? propagationName(prop) : '0'}, userns_fd=0}`;
+}
+
+/** exec/fd.ts fdSetAttr: the remount reset, then the recursive change if any. */
+function fdSetAttrLines(target: string, set: number, clr: number, rset: number, rclr: number): string[] {
+  const out = [`mount_setattr(AT_FDCWD, ${q(target)}, 0, ${attrStruct(set, clr | (REMOUNT_RESET & ~set))}, 32)`];
+  if (rset || rclr) out.push(`mount_setattr(AT_FDCWD, ${q(target)}, AT_RECURSIVE, ${attrStruct(rset, rclr)}, 32)`);
+  return out;
 }
 
 function fsconfigLines(fd: number, data: readonly DataOption[], flags: readonly string[]): string[] {
@@ -59,9 +67,23 @@ function fdNew(step: FsMountStep, type: string, source: string | undefined, fds:
   return out;
 }
 
+/** mount(2) cannot set VFSFLAG=recursive in one call: one bind remount per mount of the tree. */
+function legacyRecursive(target: string, set: number, clr: number): string[] {
+  if (!set && !clr) return [];
+  return [`# for each mount of the tree at ${target} (read from /proc/self/mountinfo), keeping its other flags:`,
+    `mount("none", <mount point>, NULL, MS_REMOUNT|MS_BIND|<its flags>${set ? ` + ${msFlagNames(attrsToMs(set))}` : ''}${clr ? ` - ${msFlagNames(attrsToMs(clr))}` : ''}, NULL)`];
+}
+
 function legacyNew(step: FsMountStep, type: string, source: string | undefined, target: string): string[] {
-  const flags = step.msFlags | (step.guessing ? MS.SILENT : 0);
-  return [`mount(${q(source ?? 'none')}, ${q(target)}, ${q(type)}, ${msFlagNames(flags)}, ${q(step.dataString || null)})`];
+  const sbRo = step.sbReadOnly;
+  const vfsRo = (step.attrSet & MOUNT_ATTR.RDONLY) !== 0;
+  const flags = (step.msFlags & ~MS.RDONLY) | (sbRo ? MS.RDONLY : 0) | (step.guessing ? MS.SILENT : 0);
+  const out = [`mount(${q(source ?? 'none')}, ${q(target)}, ${q(type)}, ${msFlagNames(flags)}, ${q(step.dataString || null)})`];
+  if (vfsRo !== sbRo) {
+    out.push(`mount("none", ${q(target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0))}, NULL)`);
+  }
+  out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr));
+  return out;
 }
 
 function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | undefined, loopDev: string): string[] {
@@ -98,6 +120,7 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
       if (legacy) {
         const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.BIND | (step.recursive ? MS.REC : 0))}, NULL)`];
         if (step.msFlags) out.push(`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
+        out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr));
         return out;
       }
       const fd = fds.open();
@@ -114,19 +137,25 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
       return [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLOEXEC) = ${fd}`, attachLine(fd, step.target, tfd, step.beneath), `close(${fd})`];
     }
     case 'reconfigure': {
-      if (legacy) return [`mount(${q(step.source ?? 'none')}, ${q(step.target)}, ${q(step.fstype ?? null)}, ${msFlagNames(MS.REMOUNT | step.msFlags)}, ${q(step.dataString || null)})`];
+      if (legacy) {
+        return [`mount(${q(step.source ?? 'none')}, ${q(step.target)}, ${q(step.fstype ?? null)}, ${msFlagNames(MS.REMOUNT | step.msFlags)}, ${q(step.dataString || null)})`,
+          ...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr)];
+      }
       const fd = fds.open();
       return [
         `fspick(AT_FDCWD, ${q(step.target)}, FSPICK_CLOEXEC|FSPICK_NO_AUTOMOUNT) = ${fd}`,
         ...fsconfigLines(fd, step.data, step.sbFlags),
         `fsconfig(${fd}, FSCONFIG_SET_FLAG, ${q(step.sbReadOnly ? 'ro' : 'rw')}, NULL, 0)`,
         `fsconfig(${fd}, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0)`, `close(${fd})`,
-        `mount_setattr(AT_FDCWD, ${q(step.target)}, 0, ${attrStruct(step.attrSet, step.attrClr | (REMOUNT_RESET & ~step.attrSet))}, 32)`,
+        ...fdSetAttrLines(step.target, step.attrSet, step.attrClr, step.recursiveSet, step.recursiveClr),
       ];
     }
     case 'setattr':
-      if (legacy) return [`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`];
-      return [`mount_setattr(AT_FDCWD, ${q(step.target)}, 0, ${attrStruct(step.attrSet, step.attrClr | (REMOUNT_RESET & ~step.attrSet))}, 32)`];
+      if (legacy) {
+        return [`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`,
+          ...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr)];
+      }
+      return fdSetAttrLines(step.target, step.attrSet, step.attrClr, step.recursiveSet, step.recursiveClr);
     case 'propagate':
       if (legacy) return [`mount("none", ${q(step.target)}, NULL, ${msFlagNames(step.flags)}, NULL)`];
       return [`mount_setattr(AT_FDCWD, ${q(step.target)}, ${step.flags & MS.REC ? 'AT_RECURSIVE' : '0'}, ${attrStruct(0, 0, step.flags & ~MS.REC)}, 32)`];

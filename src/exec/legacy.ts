@@ -12,6 +12,10 @@ import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
 
+/** Per-mount flags a bind remount can set (util-linux's MNT_BIND_SETTABLE and the atime choice). */
+export const PER_MOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME
+  | MS.NOSYMFOLLOW;
+
 /** What only the fd-based API can do: refuse clearly instead of doing something else. */
 function refuse(syscall: string, target: string): never {
   throw new MountError({ syscall, errno: E.ENOSYS, target });
@@ -27,22 +31,29 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
   if (step.exclusive) refuse('fsconfig', step.target);
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   if (step.subdir !== undefined) return legacySubdirMount(step, type, source, readOnly, silent, targetFd);
-  const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
-  sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null);
+  // mount(2) sets both layers read-only at once; ro=vfs / ro=fs need a second, per-mount call.
+  const vfsRo = (step.attrSet & MOUNT_ATTR.RDONLY) !== 0;
+  const sbRo = readOnly;
+  const flags = (step.msFlags & ~MS.RDONLY) | (sbRo ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
+  sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null, step.target);
+  if (vfsRo !== sbRo) {
+    const perMount = (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
+    sysMount('none', at(step.target, targetFd), null, MS.REMOUNT | MS.BIND | perMount, null, step.target);
+  }
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
 export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
-  sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null);
+  sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
   if (step.msFlags) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
 export function legacyMove(step: MoveStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
-  sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null);
+  sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
 }
 
 export function legacyReconfigure(step: ReconfigureStep): void {
@@ -59,7 +70,7 @@ export function legacyPropagate(step: PropagateStep): void {
 }
 
 /** MOUNT_ATTR_* bits as the MS_* flags of a bind remount. */
-function attrsToMs(attrs: number): number {
+export function attrsToMs(attrs: number): number {
   let ms = 0;
   if (attrs & MOUNT_ATTR.RDONLY) ms |= MS.RDONLY;
   if (attrs & MOUNT_ATTR.NOSUID) ms |= MS.NOSUID;
@@ -109,7 +120,7 @@ function legacySubdirMount(step: FsMountStep, type: string, source: string | und
     const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
     sysMount(source ?? 'none', tmp, type, flags, step.dataString || null);
     try {
-      sysMount(path.join(tmp, step.subdir ?? ''), at(step.target, targetFd), null, MS.BIND | MS.REC, null);
+      sysMount(path.join(tmp, step.subdir ?? ''), at(step.target, targetFd), null, MS.BIND | MS.REC, null, step.target);
     } finally {
       sysUmount2(tmp, MNT.DETACH);
     }

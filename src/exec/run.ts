@@ -77,12 +77,14 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
   const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
   let lastError: MountError | undefined;
   for (const type of step.types) {
-    // The read-only retry makes the mount read-only too (fsmount with MOUNT_ATTR_RDONLY), not only the
-    // superblock: util-linux 2.42's new-API retry leaves the mount "rw" over an "ro" superblock.
-    const tryOnce = (ro: boolean): void => either(m, () => fdNewMount(ro && !step.sbReadOnly
-      ? { ...step, attrSet: step.attrSet | MOUNT_ATTR.RDONLY, attrClr: step.attrClr & ~MOUNT_ATTR.RDONLY } : step,
-    type, source, ro, sink, targetFd),
-      () => legacyNewMount(step, type, source, ro || (step.attrSet & MOUNT_ATTR.RDONLY) !== 0, step.guessing, targetFd));
+    // The read-only retry makes the mount read-only too, not only the superblock: util-linux
+    // 2.42's new-API retry leaves the mount "rw" over an "ro" superblock.
+    const tryOnce = (ro: boolean): void => {
+      const s = ro && !step.sbReadOnly
+        ? { ...step, sbReadOnly: true, attrSet: step.attrSet | MOUNT_ATTR.RDONLY, attrClr: step.attrClr & ~MOUNT_ATTR.RDONLY } : step;
+      either(m, () => fdNewMount(s, type, source, s.sbReadOnly, sink, targetFd),
+        () => legacyNewMount(s, type, source, s.sbReadOnly, step.guessing, targetFd));
+    };
     try {
       try {
         tryOnce(step.sbReadOnly);

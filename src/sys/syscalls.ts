@@ -132,9 +132,14 @@ function call(name: string, shown: string, ctx: CallContext, fn: () => number): 
 
 // ---- the calls -------------------------------------------------------------
 
-export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void {
+/**
+ * mount(2). `shownTarget` names the target in errors when `target` is a /proc/self/fd/N path
+ * standing for a pinned directory.
+ */
+export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null,
+  shownTarget = target): void {
   call('mount', `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
-    { source: source ?? undefined, target, flags }, () => load().mount(source, target, fstype, flags >>> 0, data));
+    { source: source ?? undefined, target: shownTarget, flags }, () => load().mount(source, target, fstype, flags >>> 0, data));
 }
 
 export function sysUmount2(target: string, flags: number): void {
