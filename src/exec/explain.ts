@@ -119,7 +119,7 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
     case 'bind': {
       if (legacy) {
         const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.BIND | (step.recursive ? MS.REC : 0))}, NULL)`];
-        if (step.msFlags) out.push(`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
+        if (step.msFlags || step.attrClr) out.push(`mount("none", ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
         out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr));
         return out;
       }

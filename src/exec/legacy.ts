@@ -47,7 +47,8 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
-  if (step.msFlags) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
+  // A second call when flags were asked for, set or cleared (bind,rw from a read-only source too).
+  if (step.msFlags || step.attrClr) sysMount('none', at(step.target, targetFd), null, MS.REMOUNT | MS.BIND | step.msFlags, null, step.target);
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
