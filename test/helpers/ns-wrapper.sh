@@ -59,7 +59,7 @@ tsm_run() {
 	shift 2
 	n=$((TSM_N += 1))
 	printf '%s' "$kind" >"$C/steps/$n.kind"
-	printf '%s\0' "$@" >"$C/steps/$n.argv"
+	if [ $# -gt 0 ]; then printf '%s\0' "$@"; fi >"$C/steps/$n.argv"
 	printf '%s' "$PWD" >"$C/steps/$n.cwd"
 	timeout -k 2 "${TSM_CMD_TIMEOUT:-20}" "$TSM_NODE" "$bin" "$@" </dev/null >"$C/steps/$n.out" 2>"$C/steps/$n.err"
 	rc=$?
@@ -69,6 +69,10 @@ tsm_run() {
 }
 tm() { tsm_run mount "$TSM_BIN_MOUNT" "$@"; }
 tu() { tsm_run umount "$TSM_BIN_UMOUNT" "$@"; }
+# tm_w / tu_w: the same, but only output lines that mention $D/ are kept (for commands that
+# walk the whole mount table: listings, umount -a)
+tm_w() { tm "$@"; local rc=$?; : >"$C/steps/$TSM_N.filter"; return $rc; }
+tu_w() { tu "$@"; local rc=$?; : >"$C/steps/$TSM_N.filter"; return $rc; }
 
 # ---- setup helpers (system tools)
 smount() { "$SM" "$@"; }

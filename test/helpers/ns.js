@@ -1,30 +1,48 @@
 'use strict';
-// Integration-test harness: runs a bash script in a private mount (and PID) namespace on a
+// Integration-test harness: runs bash scripts in a private mount (and PID) namespace on a
 // scratch tmpfs, with shell functions `tm` / `tu` that run tsmount / tsumount and record each
 // command's argv, exit code, stdout and stderr; returns a structured, normalised result.
 //
+//   runInNamespace(script, {env})      one script, $D = $W          → {steps, mountinfo, loops, ...}
+//   runInNamespace([{name, script}])   cases run one after the other in one namespace, each in a
+//                                      subshell with its own directory $D = $W/NAME → {cases: {NAME: ...}}
+//   batch(test, cases, {executors})    one ava test per case and executor; one namespace run per
+//                                      executor (fd-based default, TSMOUNT_FORCE_MOUNT2=always)
+//   noLoopLeak(t)                      afterEach: no loop device backed by a file of our scratch dirs
+//
+// Per case: steps [{kind, argv, cmd, cwd, rc, stdout, stderr, out[], err[]}], mountinfo (the
+// normalised lines below $D when the case ended: "MOUNTPOINT[+LEVEL] ROOT OPTS PROPAGATION FSTYPE
+// SOURCE SUPER-OPTS [in=PARENT]", as the conformance suite records them), loops ("DEV back=FILE
+// offset= sizelimit= autoclear= ro="), snaps, checks {key: value}, and transcript: all of it in the
+// conformance suite's .out format ("$ mount ...", "rc N", "1> ...", "2> ...", "= ...", "== final
+// state", "= mi ...", "= loop ..."), with the leading program name shown as mount:/umount:.
+// Normalised everywhere: $D (case dir), $W (scratch dir), /dev/loopN, loopN, shared:N/master:N.
+//
 // Safety (enforced here, not by the tests):
-//   - everything runs under `unshare -m -p -f --kill-child --propagation private --mount-proc`:
-//     nothing is mounted in the caller's mount namespace, and every process the script starts
-//     dies with it (PID namespace);
+//   - everything runs under `unshare -m -p -f --kill-child --propagation private --mount-proc`
+//     (refused unless the namespace is new and no mount is shared): nothing is mounted in the
+//     caller's mount namespace, and every process a script starts dies with it;
 //   - the scratch dir $W (/tmp/tsmit.XXXXXX, same length as the conformance suite's
-//     /tmp/mconf.XXXXXX so `%-25s` padding compares) is a fresh tmpfs; /run/mount and /run/blkid
-//     are private tmpfs mounts, LIBMOUNT_UTAB/BLKID_FILE point into $W/.h, /etc/fstab is covered
-//     by a bind mount of the private (empty) file $W/.h/fstab, /etc/filesystems (if any) by '*';
+//     /tmp/mconf.XXXXXX) is a fresh tmpfs; /run/mount and /run/blkid are private tmpfs mounts,
+//     LIBMOUNT_UTAB=$W/.h/utab, BLKID_FILE=$W/.h/blkid.tab, /etc/fstab is covered by a bind mount
+//     of the private file $W/.h/fstab (emptied at the start of each case), /etc/filesystems (if
+//     any) by a file that says '*';
 //   - at the end, still inside the namespace: kill the background processes, record the state,
 //     unmount everything below $W, detach every loop device backed by a file below $W.
 //
-// Script API (bash):
+// Script API (bash, see ns-wrapper.sh):
 //   tm ARGS / tu ARGS        run tsmount / tsumount (recorded as a step; returns its exit code)
+//   tm_w ARGS / tu_w ARGS    the same, keeping only output lines that mention $D/ (listings)
 //   mk_fstab <<EOF           content of the private /etc/fstab
 //   mk_ext2 IMG [mkfs args]  4 MiB ext2 image, 1 KiB blocks (mkfs.ext2 -q -F -b 1024 ...)
-//   loop_attach IMG [args]   losetup -f --show IMG (the device is detached at the end)
-//   smount / sumount ARGS    the system mount/umount (setup only)
-//   hold_cwd DIR / hold_open FILE   a background process that keeps DIR / FILE busy
-//   snap                     record the mountinfo state below $W now (result.snaps[i])
+//   loop_attach IMG [args]   losetup -f --show IMG (detached at the end if the script did not)
+//   smount / sumount / slosetup ARGS   the system mount/umount/losetup (setup only)
+//   hold_cwd DIR / hold_open FILE      a background process that keeps DIR / FILE busy
+//   snap                     record the mount state below $D now ("== state" in the transcript)
+//   st_loops                 record the loop devices below $D now
 //   st_write PATH, st_stat PATH, st_ls DIR, st_file PATH, st_prop PATH, st_peers A B,
-//   st_same_fs A B, st_test LABEL CMD..., st_cmd LABEL CMD..., st_loops
-//                            explicit checks (result.checks['write $W/x'] = 'ok', ...)
+//   st_same_fs A B, st_test LABEL CMD..., st_cmd LABEL CMD...
+//                            explicit checks (checks['write $D/x'] = 'ok', ...)
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -85,8 +103,12 @@ function readCase(res, name, W) {
     const argv = f('argv').split('\0');
     argv.pop();
     const kind = f('kind');
-    const stdout = norm(f('out'));
-    const stderr = norm(f('err'));
+    // tm_w / tu_w: keep only the lines about this case's directory
+    const filt = fs.existsSync(path.join(stepDir, `${n}.filter`))
+      ? (text) => text.split('\n').filter((l) => l.includes(`${D}/`)).map((l) => `${l}\n`).join('')
+      : (text) => text;
+    const stdout = norm(filt(f('out')));
+    const stderr = norm(filt(f('err')));
     const rcText = f('rc');
     steps.push({
       kind,

@@ -242,6 +242,21 @@ tm -o move $D/b $D/c`,
     ]),
   },
   {
+    name: 'move-under-shared',
+    title: '--move of a mount whose parent is shared is refused with util-linux\'s explanation',
+    script: `mkdir p b; smount -t tmpfs mc-p $D/p; smount --make-shared $D/p; mkdir p/a; smount -t tmpfs mc-a $D/p/a
+tm --move $D/p/a $D/b`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount --move $D/p/a $D/b',
+      'rc 32',
+      '2> mount: $D/b: bad option; moving a mount residing under a shared mount is unsupported.',
+      `2> ${DMESG}`,
+      '== final state',
+      '= mi $D/p / rw,relatime shared:N tmpfs mc-p rw',
+      '= mi $D/p/a / rw,relatime shared:N tmpfs mc-a rw in=$D/p',
+    ]),
+  },
+  {
     name: 'verbose-bind-move',
     title: '-v messages for a new mount, --bind, --rbind and --move',
     script: `mkdir src a b c

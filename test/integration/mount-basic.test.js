@@ -269,4 +269,39 @@ tm -t tmpfs -o size=2m mc-s2 $D/m`,
       '= mi $D/m / rw,relatime private tmpfs mc-x rw',
     ]),
   },
+  {
+    name: 'mkdir-option',
+    title: '-m / --mkdir[=MODE] create the mount point (default mode 0755)',
+    script: `tm -m -t tmpfs mc-m1 $D/a/b
+tm --mkdir=0711 -t tmpfs mc-m2 $D/c/d
+st_stat $D/a
+st_stat $D/c`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount -m -t tmpfs mc-m1 $D/a/b',
+      'rc 0',
+      '$ mount --mkdir=0711 -t tmpfs mc-m2 $D/c/d',
+      'rc 0',
+      '= stat $D/a: 0:0 755 directory',
+      '= stat $D/c: 0:0 711 directory',
+      '== final state',
+      '= mi $D/a/b / rw,relatime private tmpfs mc-m1 rw',
+      '= mi $D/c/d / rw,relatime private tmpfs mc-m2 rw',
+    ]),
+  },
+  {
+    name: 'source-target-options',
+    title: '--source and --target name source and mount point explicitly',
+    script: `mkdir m1 m2
+tm -t tmpfs --source mc-st1 --target $D/m1
+tm -t tmpfs --target $D/m2 mc-st2`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount -t tmpfs --source mc-st1 --target $D/m1',
+      'rc 0',
+      '$ mount -t tmpfs --target $D/m2 mc-st2',
+      'rc 0',
+      '== final state',
+      '= mi $D/m1 / rw,relatime private tmpfs mc-st1 rw',
+      '= mi $D/m2 / rw,relatime private tmpfs mc-st2 rw',
+    ]),
+  },
 ]);

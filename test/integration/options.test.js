@@ -165,10 +165,11 @@ tm -t tmpfs -o noexec,nosuid,defaults mc-d2 $D/m2`,
   },
   {
     name: 'unsupported-format',
-    title: 'an option that starts with = is rejected before any syscall (exit 1)',
+    title: 'an option item that starts with = is rejected before any syscall (exit 1, the whole -o string quoted)',
     script: `mkdir m
 tm -t tmpfs -o =foo mc-x $D/m
-tm -t tmpfs -o =foo,size=1m mc-x $D/m`,
+tm -t tmpfs -o =foo,size=1m mc-x $D/m
+tm -t tmpfs -o size=1m,=bar mc-x $D/m`,
     check: (t, r) => {
       t.deepEqual(r.transcript, [
         '$ mount -t tmpfs -o =foo mc-x $D/m',
@@ -177,6 +178,9 @@ tm -t tmpfs -o =foo,size=1m mc-x $D/m`,
         '$ mount -t tmpfs -o =foo,size=1m mc-x $D/m',
         'rc 1',
         '2> mount: unsupported option format: =foo,size=1m',
+        '$ mount -t tmpfs -o size=1m,=bar mc-x $D/m',
+        'rc 1',
+        '2> mount: unsupported option format: size=1m,=bar',
         '== final state',
       ]);
       t.deepEqual(r.steps[0].err, ['tsmount: unsupported option format: =foo']);
