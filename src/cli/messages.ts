@@ -124,7 +124,7 @@ function syscallText(f: MountFailure): string {
     case E.EIO:
       return `can't read superblock on ${src}`;
     case E.ENODEV:
-      return f.fstype ? `unknown filesystem type '${f.fstype}'` : 'unknown filesystem type';
+      return f.fstype !== undefined ? `unknown filesystem type '${f.fstype}'` : 'unknown filesystem type';
     case E.ENOTBLK: {
       const st = statOk(src);
       if (!st) return `${src} is not a block device, and stat(2) fails?`;
@@ -190,4 +190,11 @@ export function otherErrorLine(prog: string, e: unknown, spec: string | undefine
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string') return `${prog}: ${spec ?? err.path ?? '???'}: ${strerror(Math.abs(err.errno ?? 5))}.`;
   return undefined;
+}
+
+/** -N failed: util-linux's text, with the namespace file and the reason. */
+export function namespaceError(prog: string, spec: string, e: unknown): string {
+  const path = /^[0-9]+$/.test(spec) ? `/proc/${spec}/ns/mnt` : spec;
+  const errno = e instanceof MountError ? e.errno : Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
+  return `${prog}: failed to set target namespace to ${path}: ${strerror(errno)}`;
 }

@@ -1,6 +1,6 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
-import { mountFailureReport, kernelNotes, otherErrorLine, EXIT, Report } from './messages';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, EXIT, Report } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UsageError } from '../sys/error';
@@ -200,8 +200,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (ns !== undefined) {
     try {
       enterNamespace(ns);
-    } catch {
-      out.stderr([`${prog}: failed to set target namespace to ${ns}`]);
+    } catch (e) {
+      out.stderr([namespaceError(prog, ns, e)]);
       return EXIT.SYSERR;
     }
   }
@@ -260,22 +260,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return summary.exitCode;
   }
 
-  // Not root: util-linux's restricted mode for a non-setuid mount. Only -hlLUVvrist, --source and
-  // --target keep it restricted; any other option makes mount go on as the user (the kernel decides).
-  const restricted = process.geteuid !== undefined && process.geteuid() !== 0
-    && ordered.every((o) => 'hlLUVvrist'.includes(o.key) || o.key === 'source' || o.key === 'target');
   const req: MountRequest = { ...base };
-  if (restricted && positional.length + (source !== undefined ? 1 : 0) + (targetOpt !== undefined ? 1 : 0) > 0) {
-    if (types !== undefined) {
-      out.stderr([`${prog}: only root can use "--types" option`]);
-      return EXIT.USAGE;
-    }
-    if (positional.length >= 2 || (source !== undefined && (targetOpt !== undefined || positional.length))) {
-      out.stderr([`${prog}: only root can do that`]);
-      return EXIT.USAGE;
-    }
-    req.userMount = true;
-  }
   if (positional.length === 0) {
     if (source === undefined && targetOpt === undefined) {
       const json = has(ordered, 'json');
@@ -326,6 +311,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (r.skipped) return EXIT.SUCCESS;
   if (explain) out.stdout(explainPlan(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
+  if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
   if (r.helperStatus !== undefined) return r.helperStatus;
   if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
   if (verbose) out.stdout(successLines(prog, r));

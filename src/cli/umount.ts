@@ -6,9 +6,10 @@ import { umountFailureText, otherErrorLine, EXIT } from './messages';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
-import { umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { UmountNotMounted, umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
+import { namespaceError } from './messages';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'OtN',
@@ -26,8 +27,10 @@ const SPEC: ArgSpec = {
 const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
 
 function checkExclusive(o: OrderedOption[]): void {
-  for (const g of [['A', 'a'], ['R', 'a'], ['O', 'R'], ['R', 't'], ['R', 'r']]) {
-    const seen = g.filter((k) => has(o, k));
+  // umount.c's exclusion table (-O with -R is not in it).
+  for (const g of [['A', 'a'], ['R', 'a'], ['R', 't'], ['R', 'r']]) {
+    const seen: string[] = [];
+    for (const x of o) if (g.includes(x.key) && !seen.includes(x.key)) seen.push(x.key); // command-line order
     if (seen.length > 1) throw new ExclusiveError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
   }
 }
@@ -42,6 +45,10 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
     const text = umountFailureText(e);
     if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${e.target}: ${text}.`]);
     return EXIT.FAIL;
+  }
+  if (e instanceof UmountNotMounted) {
+    if (!quiet) out.stderr([`${prog}: ${e.target}: not mounted.`]);
+    return EXIT.USAGE;
   }
   if (e instanceof UmountNotFound) {
     // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
@@ -77,8 +84,8 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
   if (ns !== undefined) {
     try {
       enterNamespace(ns);
-    } catch {
-      out.stderr([`${prog}: failed to set target namespace to ${ns}`]);
+    } catch (e) {
+      out.stderr([namespaceError(prog, ns, e)]);
       return EXIT.SYSERR;
     }
   }
@@ -113,8 +120,9 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       } else {
         const r = umountSpec(spec, req, tables);
         tables.invalidateMounts();
+        if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
         if (r.helperStatus !== undefined) code = r.helperStatus;
-        else if (verbose) out.stderr([successLine(prog, r)]);
+        if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
       }
     } catch (e) {
       code = failure(prog, out, e, spec, quiet);

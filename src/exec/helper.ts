@@ -6,9 +6,9 @@ import { spawnSync } from 'child_process';
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** libmount selects a helper that exists, executable or not (running it then fails with 126). */
 function executable(p: string): boolean {
   try {
-    fs.accessSync(p, fs.constants.X_OK);
     return fs.statSync(p).isFile();
   } catch {
     return false;
@@ -56,6 +56,8 @@ export function helperEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 export interface HelperResult {
   /** Exit status; 126 when it could not be run. */
   status: number;
+  /** The program could not be executed (util-linux: "failed to execute …"). */
+  execFailed?: boolean;
   /** The signal that ended it, if any. */
   signal?: string;
 }
@@ -69,7 +71,7 @@ export function runHelper(program: string, argv: readonly string[], timeoutMs?: 
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     if (code === 'ETIMEDOUT') return { status: 124, signal: 'SIGKILL' };
-    return { status: 126 };
+    return { status: 126, execFailed: true };
   }
   if (r.signal) return { status: 128 + (signalNumber(r.signal) ?? 0), signal: r.signal };
   return { status: r.status ?? 126 };
@@ -79,4 +81,19 @@ function signalNumber(sig: string): number | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('os') as typeof import('os');
   return (os.constants.signals as Record<string, number>)[sig];
+}
+
+let umountHelpers: boolean | undefined;
+/** Is there any /sbin/umount.TYPE helper at all? (one directory read per run) */
+export function anyUmountHelper(dirs: readonly string[] = HELPER_DIRS): boolean {
+  if (umountHelpers === undefined) {
+    umountHelpers = dirs.some((d) => {
+      try {
+        return fs.readdirSync(d).some((n) => n.startsWith('umount.'));
+      } catch {
+        return false;
+      }
+    });
+  }
+  return umountHelpers;
 }

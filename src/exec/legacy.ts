@@ -26,7 +26,16 @@ function at(target: string, targetFd?: number): string {
   return targetFd !== undefined ? `/proc/self/fd/${targetFd}` : target;
 }
 
+/**
+ * mount(2) copies one page of option data: a longer string would be cut at byte 4095 and mounted
+ * with whatever the cut leaves (size=0k, mode=000 …). Refuse it as the kernel would refuse a bad option.
+ */
+function checkDataSize(data: string, target: string): void {
+  if (Buffer.byteLength(data) >= 4096) throw new MountError({ syscall: 'mount', errno: E.EINVAL, target });
+}
+
 export function legacyNewMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
+  checkDataSize(step.dataString, step.target);
   if (step.beneath) refuse('move_mount', step.target);
   if (step.exclusive) refuse('fsconfig', step.target);
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
@@ -58,6 +67,7 @@ export function legacyMove(step: MoveStep, targetFd?: number): void {
 }
 
 export function legacyReconfigure(step: ReconfigureStep): void {
+  checkDataSize(step.dataString, step.target);
   sysMount(step.source ?? 'none', step.target, step.fstype ?? null, MS.REMOUNT | step.msFlags, step.dataString || null);
 }
 

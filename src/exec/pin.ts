@@ -16,6 +16,7 @@ export interface PinnedTarget {
  * with `noFollow`). Undefined when it cannot be opened: the kernel call then reports why.
  */
 export function pinTarget(target: string, noFollow = false): PinnedTarget | undefined {
+  if (target === '') return undefined;
   let fd: number;
   try {
     fd = fs.openSync(target, O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));

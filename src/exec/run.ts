@@ -39,6 +39,8 @@ export interface ExecResult {
   roFallback: boolean;
   /** The helper's exit status when a helper did the mount. */
   helperStatus?: number;
+  /** The helper program that could not be executed (status 126). */
+  helperExecFailed?: string;
   /** The loop device the mount uses, when one was set up or reused. */
   loopDevice?: string;
   /** The type that was mounted (the one that worked when several were tried). */
@@ -172,7 +174,11 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             either(mode, () => fdPropagate(step), () => legacyPropagate(step));
             break;
           case 'helper':
-            result.helperStatus = runHelper(step.program, step.argv, opts.helperTimeoutMs).status;
+            {
+              const h = runHelper(step.program, step.argv, opts.helperTimeoutMs);
+              result.helperStatus = h.status;
+              if (h.execFailed) result.helperExecFailed = step.program;
+            }
             mounted = result.helperStatus === 0;
             break;
           case 'owner':
@@ -182,7 +188,8 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
         }
       } catch (e) {
         const me = e instanceof MountError ? e : toMountError(e, step);
-        throw new StepError(me, step, mounted, result);
+        // What this run attached is taken down again (below): report it as not mounted.
+        throw new StepError(me, step, mounted && !undoable(plan), result);
       }
     }
     failed = false;
@@ -190,8 +197,9 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
   } finally {
     unpin(latePin);
     if (loop) releaseLoop(loop, failed && !mounted);
-    // A new mount whose follow-up (owner, mode) failed is taken down again: nothing half-done.
-    if (failed && mounted && plan.kind === 'mount') {
+    // A new mount or bind whose follow-up (propagation, owner, mode) failed is taken down again:
+    // nothing half-done.
+    if (failed && mounted && undoable(plan)) {
       try {
         sysUmount2(plan.target, MNT.DETACH);
       } catch {
@@ -199,6 +207,11 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
       }
     }
   }
+}
+
+/** Mounts this run creates can be undone; a move or a remount changed something that already existed. */
+function undoable(plan: Plan): boolean {
+  return plan.kind === 'mount' || plan.kind === 'bind';
 }
 
 function toMountError(e: unknown, step: Step): MountError {

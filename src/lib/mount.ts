@@ -58,11 +58,6 @@ export interface MountRequest {
   targetPrefix?: string;
   executor?: ExecutorMode;
   /**
-   * A non-root user's request (util-linux's restricted mode): only fstab entries that carry
-   * user, users, owner or group may be mounted; anything else is refused before any syscall.
-   */
-  userMount?: boolean;
-  /**
    * Called after the target was checked and opened, just before the kernel calls (a seam for
    * tests that swap the path for a symlink: the mount still lands on the directory that was checked).
    */
@@ -79,6 +74,8 @@ export interface MountResult {
   messages: string[];
   roFallback: boolean;
   helperStatus?: number;
+  /** The helper program that could not be executed. */
+  helperExecFailed?: string;
   loopDevice?: string;
   /** Nothing was done: a missing device with nofail. */
   skipped?: boolean;
@@ -305,10 +302,6 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     throw e;
   }
   const look = lookupTables(req, cmd, tables);
-  if (req.userMount) {
-    const allowed = look.fromFstab && parseOptions(look.fromFstab.options).some((o) => ['user', 'users', 'owner', 'group'].includes(o.name));
-    if (!allowed) throw new UsageError('operation permitted for root only', 1, look.target ?? look.source);
-  }
   const spec = look.target ?? look.source;
   let items = combine(look.tableOptions, cmdItems, req.optionsMode ?? 'prepend');
   items = numericIds(items, spec);
@@ -403,7 +396,9 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   const sizeOpt = userOption(o, 'sizelimit');
   let loop: PlanInput['loop'];
   const wantLoop = loopOpt !== undefined || offsetOpt !== undefined || sizeOpt !== undefined;
-  if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || (isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')))) {
+  // util-linux does not auto-loop with -t auto (the type "auto" is unknown to libblkid).
+  const autoLoop = req.types !== 'auto' && isRegularFile(source ?? '') && !hasUserOption(o, 'X-mount.noloop');
+  if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || autoLoop)) {
     if (!isRegularFile(source)) {
       if (exists(source) || !nofail) {
         if (!exists(source)) throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target }),
@@ -424,17 +419,15 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     if (match.kind === 'overlap' || (match.kind === 'reuse' && loopOpt)) {
       throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
     }
-    if (fstype === undefined || fstype === 'auto') fstype = detectType(source, offset, target);
+    if ((fstype === undefined || fstype === 'auto') && typePattern === undefined) fstype = detectType(source, offset, target);
     if (match.kind === 'reuse') {
-      if (match.dev.readOnly && !o.readOnly) {
-        // util-linux: an existing read-only device cannot serve a read-write mount.
-        throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
-      }
+      // A read-only device serves a read-write request too: the kernel refuses it and the
+      // read-only fallback takes over, as with util-linux.
       source = match.dev.device;
     } else {
       loop = { offset, sizelimit, device: loopOpt ? loopOpt : undefined };
     }
-  } else if ((fstype === undefined || fstype === 'auto') && source !== undefined && isBlockDevice(source)) {
+  } else if ((fstype === undefined || fstype === 'auto') && typePattern === undefined && source !== undefined && isBlockDevice(source)) {
     fstype = detectType(source, 0, target);
   }
 
@@ -512,7 +505,8 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   const plan = planMount(input);
   const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
-  if (req.fake) {
+  if (req.fake && plan.kind !== 'helper') {
+    // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does.
     return { ...base, fstype: input.types[0], messages: [], roFallback: false };
   }
   req.onTargetPinned?.(input.target);
@@ -521,7 +515,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     r = runPlan(plan, { mode: req.executor ?? executorFromEnv(), targetFd: prep.pin?.fd });
   } catch (e) {
     if (e instanceof StepError) {
-      throw new MountFailure(e.cause, plan.kind, e.step, input.source, input.target, input.types[0],
+      throw new MountFailure(e.cause, plan.kind, e.step, e.result.loopDevice ?? input.source, input.target, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
     }
     throw e;
@@ -530,7 +524,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   // was at the start, as util-linux does): no re-read per entry.
   if (plan.utabOptions && !req.noMtab && r.helperStatus === undefined) recordUtab(plan, r);
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
-    helperStatus: r.helperStatus, loopDevice: r.loopDevice };
+    helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice };
 }
 
 /** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */

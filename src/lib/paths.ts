@@ -4,6 +4,7 @@ import * as path from 'path';
 
 /** realpath() when the path exists, else the path as given (libmount keeps unresolvable paths). */
 export function canonical(p: string): string {
+  if (p === '') return p; // realpath("") would be the current directory: an empty path names nothing
   try {
     return fs.realpathSync(p);
   } catch {

@@ -10,7 +10,7 @@ import { matchFsType, matchOptions } from '../tables/patterns';
 import { updateUtab, readUtab } from '../tables/utab';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
-import { findHelper, runHelper } from '../exec/helper';
+import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
 import { Tables } from './tables';
 import { canonical, isDirectory, isRegularFile } from './paths';
 import { UmountFailure } from './errors';
@@ -36,6 +36,7 @@ export interface UmountResult {
   /** Remounted read-only instead of unmounted (-r). */
   remountedReadOnly?: boolean;
   helperStatus?: number;
+  helperExecFailed?: string;
 }
 
 export interface Found {
@@ -106,8 +107,11 @@ export function umountFound(found: Found, req: UmountRequest): UmountResult {
     if (req.force) argv.push('-f');
     if (req.verbose) argv.push('-v');
     if (req.readOnlyFallback) argv.push('-r');
-    if (helperType && helperType.includes('.')) argv.push('-t', helperType);
-    result.helperStatus = runHelper(helper, argv).status;
+    // -t names the mount's own type when it has a subtype (fuse.sshfs), as libmount does.
+    if (entry?.fstype.includes('.')) argv.push('-t', entry.fstype);
+    const h = runHelper(helper, argv);
+    result.helperStatus = h.status;
+    if (h.execFailed) result.helperExecFailed = helper;
     return result;
   }
   try {
@@ -167,7 +171,16 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
     if (entry) return umountFound({ target: entry.target, entry }, req);
   }
   const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
+  // Not root and not in the mount table: util-linux says "not mounted" before any syscall.
+  if (!found.entry && isUser()) throw new UmountNotMounted(found.target);
   return umountFound(found, req);
+}
+
+/** A non-root user named something that is not mounted (util-linux: "not mounted", exit 1). */
+export class UmountNotMounted extends Error {
+  constructor(readonly target: string) {
+    super(`${target}: not mounted`);
+  }
 }
 
 /**
@@ -175,8 +188,14 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
  * mount table, no utab entry. The source then stays unknown, so -v prints "TGT unmounted".
  */
 function fastPath(target: string, req: UmountRequest): boolean {
+  // util-linux's fast path still looks for /sbin/umount.<type> (it knows the type from fstatfs):
+  // with any umount helper installed, look the mount up (statmount makes that cheap) instead.
   return target.startsWith('/') && !req.lazy && !req.force && !req.detachLoop && !req.readOnlyFallback
-    && !req.noCanonicalize && isDirectory(target) && !hasUtabEntry(target);
+    && !req.noCanonicalize && !isUser() && (req.noHelpers || !anyUmountHelper()) && isDirectory(target) && !hasUtabEntry(target);
+}
+
+function isUser(): boolean {
+  return process.geteuid !== undefined && process.geteuid() !== 0;
 }
 
 /** umount -R / -A unmount each mount point as `umount TGT` would: the source is known only off the fast path. */

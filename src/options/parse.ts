@@ -36,8 +36,11 @@ export function formatOptions(items: readonly OptionItem[]): string {
   return items.map(formatItem).join(',');
 }
 
-/** Split an option string into raw items (quotes kept) following ul_optstr_next(). */
-export function splitOptionString(str: string): string[] {
+/**
+ * Split an option string into raw items (quotes kept) following ul_optstr_next(). An item with an
+ * unterminated quote is dropped with the rest of the string; `onDropped` sees it.
+ */
+export function splitOptionString(str: string, onDropped?: (rest: string) => void): string[] {
   const out: string[] = [];
   let i = 0;
   const n = str.length;
@@ -59,7 +62,10 @@ export function splitOptionString(str: string): string[] {
         break;
       }
     }
-    if (quoted) break; // unterminated quote: the rest is dropped, as util-linux does
+    if (quoted) {
+      onDropped?.(str.slice(start)); // unterminated quote: the rest is dropped, as util-linux does
+      break;
+    }
     out.push(str.slice(start, end < 0 ? n : end));
     if (end < 0) break;
     i = end + 1;
@@ -73,7 +79,10 @@ export function splitOptionString(str: string): string[] {
  */
 export function parseOptions(str: string): OptionItem[] {
   const items: OptionItem[] = [];
-  for (const raw of splitOptionString(str)) {
+  const raws = splitOptionString(str, (rest) => {
+    if (rest.startsWith('=')) throw new UsageError(`unsupported option format: ${str}`, 1);
+  });
+  for (const raw of raws) {
     // mount.c append_option(): the message quotes the whole -o string, not just the bad item.
     if (raw.startsWith('=')) throw new UsageError(`unsupported option format: ${str}`, 1);
     const eq = indexOfUnquoted(raw, '=');

@@ -16,12 +16,15 @@ export function helperOptionString(items: readonly OptionItem[], readOnly: boole
   return out.join(',');
 }
 
-/** Userspace options util-linux keeps in /run/mount/utab (x-*, _netdev, user=, loop=, helper=, uhelper=). */
+/**
+ * Userspace options util-linux keeps in /run/mount/utab (x-*, _netdev, user=, helper=, uhelper=).
+ * loop= is left out: tsmount's loop devices are autoclear, and libmount drops loop= for those.
+ */
 export function utabOptionString(items: readonly OptionItem[]): string {
   const out: string[] = [];
   for (const it of items) {
     const def = lookupOption(it.name);
-    if (!def || def.cls !== 'userspace' || def.noUtab) continue;
+    if (!def || def.cls !== 'userspace' || def.noUtab || it.name === 'loop') continue;
     out.push(formatItem(it));
   }
   return out.join(',');

@@ -152,11 +152,17 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
       } catch {
         continue; // an unreadable file in the directory is skipped, as libmount does
       }
-      const t = parseFstab(text, f);
+      // libmount names a directory's files by their own name in parse errors ("10-a.fstab: parse error …").
+      const t = parseFstab(text, n);
       out.entries.push(...t.entries);
       out.errors.push(...t.errors);
     }
     return out;
+  }
+  // Only a regular file is a table: /dev/null or a FIFO (which would block the read) are refused.
+  if (!st.isFile()) {
+    if (mustExist) throw new FstabReadError(p);
+    return { entries: [], errors: [] };
   }
   let text: string;
   try {

@@ -23,7 +23,7 @@ export function utabPath(env: NodeJS.ProcessEnv = process.env): string {
 export function parseUtab(text: string): UtabEntry[] {
   const out: UtabEntry[] = [];
   for (const line of text.split('\n')) {
-    const l = line.trim();
+    const l = line.replace(/^[ \t]+|[ \t\r]+$/g, ''); // blanks only, as libmount: other whitespace is data
     if (!l || l.startsWith('#')) continue;
     const e: UtabEntry = {};
     for (const tok of l.split(/[ \t]+/)) {
