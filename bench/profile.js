@@ -9,8 +9,12 @@ function frameKey(cf, root) {
   const name = cf.functionName || '(anonymous)';
   if (!cf.url) return name;
   let url = cf.url.replace(/^file:\/\//, '');
-  if (root && url.startsWith(root)) url = url.slice(root.length + 1);
-  else if (url.startsWith('node:')) url = url;
+  for (const r of [].concat(root || [])) {
+    if (url.startsWith(r + '/')) {
+      url = url.slice(r.length + 1);
+      break;
+    }
+  }
   return `${name} ${url}:${cf.lineNumber + 1}`;
 }
 
@@ -42,21 +46,23 @@ function summarize(profile, { top = 10, root } = {}) {
       inclMs.set(key, (inclMs.get(key) || 0) + dt);
     }
   }
-  const pick = (m, skip) => [...m.entries()]
-    .filter(([k]) => !skip.some((s) => k.startsWith(s)))
+  const ownCode = (k) => / (dist|src)\/[^ ]*:\d+$/.test(k) && !/:1$/.test(k);
+  const pick = (m, skip, own = false) => [...m.entries()]
+    .filter(([k]) => !skip.some((s) => k.startsWith(s)) && (!own || ownCode(k)))
     .sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([fn, ms]) => ({ fn, ms: Math.round(ms * 10) / 10, pct: Math.round((ms / total) * 1000) / 10 }));
   return {
     totalMs: Math.round(total * 10) / 10,
     self: pick(selfMs, []),
-    inclusive: pick(inclMs, ['(root)', '(program)', '(idle)']),
+    // Inclusive: tsmount's own functions (node's module loader and the bin/ wrappers enclose everything).
+    inclusive: pick(inclMs, [], true),
   };
 }
 
 function format(s, indent = '  ') {
   const lines = [`${indent}sampled ${s.totalMs} ms`, `${indent}self time:`];
   for (const f of s.self) lines.push(`${indent}  ${String(f.ms).padStart(8)} ms ${String(f.pct).padStart(5)}%  ${f.fn}`);
-  lines.push(`${indent}inclusive time:`);
+  lines.push(`${indent}inclusive time (tsmount's functions):`);
   for (const f of s.inclusive) lines.push(`${indent}  ${String(f.ms).padStart(8)} ms ${String(f.pct).padStart(5)}%  ${f.fn}`);
   return lines.join('\n');
 }

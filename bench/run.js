@@ -19,8 +19,11 @@ const cp = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const NODE = process.execPath;
-const TSMOUNT = path.join(ROOT, 'bin', 'tsmount.js');
-const TSUMOUNT = path.join(ROOT, 'bin', 'tsumount.js');
+// The commands under test: bin/ of the work tree, or of a snapshot of bin/ + dist/ taken at the
+// start (default), so that a rebuild while the benchmark runs cannot mix two builds in one report.
+let TSROOT = ROOT;
+let TSMOUNT = path.join(ROOT, 'bin', 'tsmount.js');
+let TSUMOUNT = path.join(ROOT, 'bin', 'tsumount.js');
 
 // ---- options ------------------------------------------------------------------------------
 
@@ -41,13 +44,15 @@ function usage(code) {
   --profile          also run each tsmount arm once under node --cpu-prof and summarise the hot functions
   --out DIR          where to write latest.json / latest.md (default bench/results)
   --no-write         print only
+  --budget S         time budget per arm and row in seconds (default 60): slower arms get fewer runs
+  --no-snapshot      run bin/ and dist/ of the work tree as they are (default: a copy taken at the start)
   --keep-env         keep NODE_EXTRA_CA_CERTS in the commands' environment (dropped by default)`;
   (code ? process.stderr : process.stdout).write(text + '\n');
   process.exit(code);
 }
 
 function parseCli(argv) {
-  const o = { keepEnv: false, quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
+  const o = { snapshot: true, armBudgetMs: 60000, keepEnv: false, quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
     out: path.join(__dirname, 'results'), write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +72,8 @@ function parseCli(argv) {
     else if (name === '--out') o.out = path.resolve(val());
     else if (name === '--no-write') o.write = false;
     else if (name === '--keep-env') o.keepEnv = true;
+    else if (name === '--no-snapshot') o.snapshot = false;
+    else if (name === '--budget') o.armBudgetMs = Number(val()) * 1000;
     else if (name === '--help' || name === '-h') usage(0);
     else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -168,6 +175,10 @@ function stats(xs) {
 }
 
 let DEVNULL;
+
+function shortPath(s) {
+  return s.replace(TSROOT + '/', '').replace(ROOT + '/', '');
+}
 let CHILD_ENV;
 
 /** Run one command; returns { ms, status, stderr, stdout? }. Output goes to /dev/null unless captured. */
@@ -216,8 +227,21 @@ function measure(row, opts) {
       note(k, `warm-up: ${problem}`);
     }
   };
-  // Untimed warm-up (page cache, first-run effects); skipped for capped, expensive arms.
-  for (let k = 0; k < arms.length; k++) if (arms[k].warmup !== false) one(k, false, -1);
+  // Untimed warm-up (page cache, first-run effects); skipped for capped, expensive arms. An arm
+  // whose warm-up shows that its runs would blow the per-arm time budget gets fewer runs.
+  const capped = new Map();
+  for (let k = 0; k < arms.length; k++) {
+    if (arms[k].warmup === false) continue;
+    const t0 = process.hrtime.bigint();
+    one(k, false, -1);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const fit = Math.max(1, Math.floor(opts.armBudgetMs / ms));
+    if (fit < runsOf(arms[k])) capped.set(k, fit);
+  }
+  for (const [k, fit] of capped) {
+    arms[k] = { ...arms[k], runs: fit };
+    note(k, `${fit} run(s) only: one run takes ${(opts.armBudgetMs / fit / 1000).toFixed(0)}+ s (budget ${opts.armBudgetMs / 1000} s per arm)`);
+  }
   const rounds = Math.max(...arms.map(runsOf));
   for (let i = 0; i < rounds; i++) {
     for (let j = 0; j < arms.length; j++) {
@@ -226,7 +250,7 @@ function measure(row, opts) {
     }
   }
   const out = arms.map((a, k) => ({
-    name: a.name, role: a.role, cmd: a.cmd.map((s) => s.replace(ROOT + '/', '')).join(' '),
+    name: a.name, role: a.role, cmd: a.cmd.map(shortPath).join(' '),
     ...stats(res[k].times), failures: res[k].failures, problems: res[k].problems,
   }));
   if (opts.profile && !row.noProfile) {
@@ -255,7 +279,7 @@ function profileArm(row, arm) {
   } catch {
     /* only the summary then */
   }
-  return summarize(prof, { top: 8, root: ROOT });
+  return summarize(prof, { top: 8, root: [TSROOT, ROOT] });
 }
 
 /** Peak RSS (MiB) of one run of cmd: /usr/bin/time -v when present, else getrusage(RUSAGE_CHILDREN) in a wrapper. */
@@ -406,7 +430,7 @@ function scenarioTable(opts, want, sizes) {
           if (r.status !== 0) bad++;
           xs.push(r.mib);
         }
-        results.push({ name: arm.name, role: arm.role, cmd: arm.cmd.map((s) => s.replace(ROOT + '/', '')).join(' '),
+        results.push({ name: arm.name, role: arm.role, cmd: arm.cmd.map(shortPath).join(' '),
           ...stats(xs), unit: 'MiB', via, failures: bad, problems: [] });
       }
       rows.push({ ...base, runs: memRuns, id: 'mem', scenario: 'mem', op: 'peak RSS of mount (list all)', unit: 'MiB', results });
@@ -597,7 +621,8 @@ function machine() {
 
 function machineLine(m) {
   return `Linux ${m.kernel.replace(/^Linux /, '')}${m.virt ? ` (${m.virt})` : ''}, ${m.cpu}, ${m.memGiB} GiB RAM; ` +
-    `node ${m.node}, koffi ${m.koffi}, util-linux ${m.utilLinux}, tsmount ${m.tsmount}; fs.mount-max = ${m.mountMax}`;
+    `node ${m.node}, koffi ${m.koffi}, util-linux ${m.utilLinux}, tsmount ${m.tsmount}` +
+    `${m.distSha1 ? ` dist ${m.distSha1}` : ''}; fs.mount-max = ${m.mountMax}`;
 }
 
 function fmt(x) {
@@ -700,7 +725,8 @@ function writeResults(opts, report) {
   const md = [
     `# tsmount benchmark ${report.date}${report.quick ? ' (--quick)' : ''}`, '',
     `**Machine:** ${machineLine(report.machine)}`, '',
-    `Command: \`${report.command}\`; ${report.elapsedS.toFixed(0)} s. Times in ms: median (min–max) n=runs; ts/ul = tsmount median / util-linux median.`, '',
+    `Command: \`${report.command}\`; ${report.elapsedS.toFixed(0)} s; load average at start ${report.load.start.join(' ')}, ` +
+    `at end ${report.load.end.join(' ')}. Times in ms: median (min–max) n=runs; ts/ul = tsmount median / util-linux median.`, '',
     mdTable(report.rows), '',
   ];
   if (report.targets.length) {
@@ -715,6 +741,28 @@ function writeResults(opts, report) {
     for (const { row, x } of profiled) md.push(`### ${row.id} N=${row.n}`, '', '```', format(x.profile, ''), '```', '');
   }
   fs.writeFileSync(path.join(opts.out, 'latest.md'), md.join('\n'));
+}
+
+/**
+ * Copy bin/, dist/ and package.json to the scratch tmpfs (node_modules linked) and point the
+ * commands there. Returns { snapshot, sha1 } describing the build measured.
+ */
+function snapshotBuild(opts) {
+  const crypto = require('crypto');
+  const h = crypto.createHash('sha1');
+  for (const f of ['tsmount.cjs', 'tsumount.cjs']) h.update(fs.readFileSync(path.join(ROOT, 'dist', f)));
+  const sha1 = h.digest('hex').slice(0, 12);
+  if (!opts.snapshot) return { snapshot: false, sha1 };
+  const snap = path.join(SCRATCH, 'snapshot');
+  fs.mkdirSync(snap);
+  fs.cpSync(path.join(ROOT, 'bin'), path.join(snap, 'bin'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'dist'), path.join(snap, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(snap, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(snap, 'node_modules'));
+  TSROOT = snap;
+  TSMOUNT = path.join(snap, 'bin', 'tsmount.js');
+  TSUMOUNT = path.join(snap, 'bin', 'tsumount.js');
+  return { snapshot: true, sha1 };
 }
 
 // ---- main -----------------------------------------------------------------------------------
@@ -759,6 +807,7 @@ function main() {
   };
   walkSrc(path.join(ROOT, 'src'));
   if (newer.length) log(`warning: dist/ is older than ${newer.slice(0, 3).join(', ')}${newer.length > 3 ? ' …' : ''}: run \`npm run build\``);
+  const build = snapshotBuild(opts);
   const sizes = sizesFor(opts);
   const maxNeeded = Math.max(...sizes.table, ...sizes.umall, ...sizes.tree, ...sizes.fstab) + 200;
   const mountMax = Number(fs.readFileSync('/proc/sys/fs/mount-max', 'utf8'));
@@ -769,7 +818,10 @@ function main() {
   const want = (s) => !opts.only || opts.only.includes(s);
   const wantGroup = (g) => SCENARIOS.some((s) => GROUP_OF[s] === g && want(s));
   const m = machine();
+  m.distSha1 = build.sha1;
+  const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   log(machineLine(m));
+  if (loadStart[0] > 0.5) log(`warning: load average ${loadStart.join(' ')}: other work is running, timings will be noisy`);
   log(`sizes: ${JSON.stringify(sizes)}`);
 
   const rows = [];
@@ -779,7 +831,10 @@ function main() {
   if (wantGroup('tree')) rows.push(...scenarioTree(opts, want, sizes.tree));
   if (wantGroup('umall')) rows.push(...scenarioUmountAll(opts, want, sizes.umall));
 
+  const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const report = {
+    build: { ...build, note: build.snapshot ? 'bin/ and dist/ copied at the start' : 'live work tree' },
+    load: { start: loadStart, end: loadEnd },
     date: new Date().toISOString(), quick: opts.quick, command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
     elapsedS: (Date.now() - t0) / 1000, machine: m, sizes, rows: rows.map((r) => ({
       id: r.id, scenario: r.scenario, op: r.op, n: r.n, runs: r.runs, unit: r.unit || 'ms', note: r.note, results: r.results,

@@ -12,7 +12,9 @@ import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { explainPlan } from '../exec/explain';
+import * as fs from 'fs';
 import { MountTable } from '../tables/mountinfo';
+import { readUtab } from '../tables/utab';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
 
@@ -72,12 +74,6 @@ function checkExclusive(ordered: OrderedOption[]): void {
   }
 }
 
-function sanitize(path: string): string {
-  // Control characters in listed paths are shown as '?', as mount(8) does.
-  // eslint-disable-next-line no-control-regex
-  return path.replace(/[\x00-\x1f\x7f]/g, '?');
-}
-
 interface ListFormat {
   json: boolean;
   /** --output COLUMNS (or -o COLUMNS with --json). */
@@ -86,34 +82,27 @@ interface ListFormat {
   flat: boolean;
 }
 
-function list(out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
+function list(prog: string, out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
   // Listing never needs koffi: only the lister is loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { listMounts, labelOf } = require('../lib/list') as typeof import('../lib/list');
-  const table = MountTable.read();
-  const mounts = listMounts({ types }, table);
+  const { listMounts, formatListing, labelOfSource } = require('../lib/list') as typeof import('../lib/list');
   if (format.json || format.columns !== undefined) {
     let cols: Column[];
     try {
       cols = parseColumns(format.columns);
     } catch (e) {
-      out.stderr([`tsmount: ${(e as Error).message}`]);
+      out.stderr([`${prog}: ${(e as Error).message}`]);
       return EXIT.USAGE;
     }
+    const table = MountTable.read();
+    const mounts = listMounts({ types }, table);
     if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
     return EXIT.SUCCESS;
   }
-  const lines: string[] = [];
-  for (const m of mounts) {
-    let line = `${sanitize(m.source)} on ${sanitize(m.entry.target)} type ${m.entry.fstype} (${m.options})`;
-    if (labels) {
-      const l = labelOf(m.entry);
-      if (l) line += ` [${l}]`;
-    }
-    lines.push(line);
-  }
-  out.stdout(lines);
+  // The classic listing: one pass over the mountinfo text.
+  const text = formatListing(fs.readFileSync('/proc/self/mountinfo', 'utf8'), readUtab(), types, labels ? labelOfSource : undefined);
+  if (text) out.stdout([text.slice(0, -1)]);
   return EXIT.SUCCESS;
 }
 
@@ -268,7 +257,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       const columns = last(ordered, 'output') ?? (json && has(ordered, 'o') ? last(ordered, 'o') : undefined);
       const optionList = json ? optionSequence(ordered.filter((o) => o.key !== 'o')) : options;
       if (optionList.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
-      return list(out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
+      return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
     }
     req.source = source;
     req.target = targetOpt;

@@ -4,7 +4,8 @@
 import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
 import { ExecutorMode, needsLegacy } from './run';
-import { attrsToMs, PER_MOUNT } from './legacy';
+import { attrsToMs, currentMs, PER_MOUNT } from './legacy';
+import { MountTable, MountEntry } from '../tables/mountinfo';
 
 const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 
@@ -67,11 +68,23 @@ function fdNew(step: FsMountStep, type: string, source: string | undefined, fds:
   return out;
 }
 
-/** mount(2) cannot set VFSFLAG=recursive in one call: one bind remount per mount of the tree. */
-function legacyRecursive(target: string, set: number, clr: number): string[] {
+/**
+ * mount(2) cannot set VFSFLAG=recursive in one call: one bind remount per mount of the tree, each
+ * keeping its other flags. The tree is read from the mount table: `from` is where it is now (the
+ * source of an rbind, or the target itself), `target` where it will be.
+ */
+function legacyRecursive(target: string, set: number, clr: number, from = target): string[] {
   if (!set && !clr) return [];
-  return [`# for each mount of the tree at ${target} (read from /proc/self/mountinfo), keeping its other flags:`,
-    `mount("none", <mount point>, NULL, MS_REMOUNT|MS_BIND|<its flags>${set ? ` + ${msFlagNames(attrsToMs(set))}` : ''}${clr ? ` - ${msFlagNames(attrsToMs(clr))}` : ''}, NULL)`];
+  const table = MountTable.read();
+  const top = table.topAt(from);
+  const tree: Pick<MountEntry, 'target' | 'vfsOptions'>[] = top ? [top, ...table.descendants(top)] : [];
+  if (!tree.length) tree.push({ target: from, vfsOptions: '' });
+  const clrMs = attrsToMs(clr) | (clr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
+  return tree.map((e) => {
+    const at = target + e.target.slice(from.length);
+    const flags = ((currentMs(e.vfsOptions) & ~clrMs) | attrsToMs(set)) >>> 0;
+    return `mount("none", ${q(at)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | flags)}, NULL)`;
+  });
 }
 
 function legacyNew(step: FsMountStep, type: string, source: string | undefined, target: string): string[] {
@@ -80,7 +93,7 @@ function legacyNew(step: FsMountStep, type: string, source: string | undefined, 
   const flags = (step.msFlags & ~MS.RDONLY) | (sbRo ? MS.RDONLY : 0) | (step.guessing ? MS.SILENT : 0);
   const out = [`mount(${q(source ?? 'none')}, ${q(target)}, ${q(type)}, ${msFlagNames(flags)}, ${q(step.dataString || null)})`];
   if (vfsRo !== sbRo) {
-    out.push(`mount("none", ${q(target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0))}, NULL)`);
+    out.push(`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0))}, NULL)`);
   }
   out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr));
   return out;
@@ -119,8 +132,8 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
     case 'bind': {
       if (legacy) {
         const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.BIND | (step.recursive ? MS.REC : 0))}, NULL)`];
-        if (step.msFlags || step.attrClr) out.push(`mount("none", ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
-        out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr));
+        if (step.msFlags || step.attrClr) out.push(`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
+        out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr, step.recursive ? step.source : step.target));
         return out;
       }
       const fd = fds.open();

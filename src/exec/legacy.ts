@@ -47,7 +47,7 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
   sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null, step.target);
   if (vfsRo !== sbRo) {
     const perMount = (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
-    sysMount('none', at(step.target, targetFd), null, MS.REMOUNT | MS.BIND | perMount, null, step.target);
+    sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | perMount, null);
   }
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
@@ -57,7 +57,8 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
   // A second call when flags were asked for, set or cleared (bind,rw from a read-only source too).
-  if (step.msFlags || step.attrClr) sysMount('none', at(step.target, targetFd), null, MS.REMOUNT | MS.BIND | step.msFlags, null, step.target);
+  // (By path: /proc/self/fd/N names the directory under the new mount, not the mount itself.)
+  if (step.msFlags || step.attrClr) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
   if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
 }
 
@@ -96,7 +97,7 @@ export function attrsToMs(attrs: number): number {
 }
 
 /** The per-mount MS_* flags a mount has now, from its mountinfo options. */
-function currentMs(vfsOptions: string): number {
+export function currentMs(vfsOptions: string): number {
   let ms = 0;
   for (const o of vfsOptions.split(',')) {
     const d = lookupOption(o);

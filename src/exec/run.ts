@@ -92,7 +92,8 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
         tryOnce(step.sbReadOnly);
       } catch (e) {
         // A write-protected source: retry read-only (util-linux's RO fallback).
-        if (step.roFallback && e instanceof MountError && (e.errno === E.EROFS || e.errno === E.EACCES)) {
+        if (step.roFallback && e instanceof MountError && (e.errno === E.EROFS || e.errno === E.EACCES
+          || (e.errno === E.EBUSY && readOnlyDevice(source)))) {
           tryOnce(true);
           result.roFallback = true;
         } else throw e;
@@ -106,6 +107,17 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
     }
   }
   throw lastError ?? new MountError({ syscall: 'fsopen', errno: E.ENODEV, source, target: step.target });
+}
+
+/** A block device the kernel marks read-only (a loop device attached read-only, a write-protected disk). */
+function readOnlyDevice(source: string | undefined): boolean {
+  const m = source ? /^\/dev\/([^/]+)$/.exec(source) : null;
+  if (!m) return false;
+  try {
+    return fs.readFileSync(`/sys/class/block/${m[1]}/ro`, 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** Create the target and its missing parents with `mode` (X-mount.mkdir), as mkdir -p does. */

@@ -1,5 +1,6 @@
 // Listing: the mount table with utab's userspace options merged in, as mount(8) shows it.
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
+import { unmangle } from '../tables/escape';
 import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
@@ -55,7 +56,80 @@ export function listMounts(req: ListRequest = {}, table: MountTable = MountTable
 }
 
 /** The filesystem label of a mount's device, if it has one (for -l). */
-export function labelOf(e: MountEntry): string | undefined {
-  if (!e.source.startsWith('/dev/')) return undefined;
-  return probeFile(e.source)?.label;
+export function labelOf(e: Pick<MountEntry, 'source'>): string | undefined {
+  return labelOfSource(e.source);
+}
+
+/** The label of the filesystem on a /dev/… source. */
+export function labelOfSource(source: string): string | undefined {
+  if (!source.startsWith('/dev/')) return undefined;
+  return probeFile(source)?.label;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/g;
+function shown(path: string): string {
+  // Control characters in listed paths are shown as '?', as mount(8) does.
+  return CONTROL.test(path) ? path.replace(CONTROL, '?') : path;
+}
+
+/**
+ * The classic listing (`mount`, `mount -t TYPES`) straight from mountinfo text: one pass over
+ * the lines, no entry objects, one output string. Equivalent to listMounts() + formatting, and
+ * several times cheaper on 50,000-mount tables.
+ */
+export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined): string {
+  const idx = utabIndex(utab);
+  const hasUtab = utab.length > 0;
+  const parts: string[] = [];
+  let start = 0;
+  const n = text.length;
+  while (start < n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    const line = text.slice(start, end);
+    start = end + 1;
+    // id parent devno root target vfsopts [optional…] - fstype source fsopts
+    const s1 = line.indexOf(' ');
+    const s2 = line.indexOf(' ', s1 + 1);
+    const s3 = line.indexOf(' ', s2 + 1);
+    const s4 = line.indexOf(' ', s3 + 1);
+    const s5 = line.indexOf(' ', s4 + 1);
+    const s6 = line.indexOf(' ', s5 + 1);
+    const sep = line.indexOf(' - ', s5);
+    if (s1 < 0 || s5 < 0 || sep < 0) continue;
+    const f1 = sep + 3;
+    const f2 = line.indexOf(' ', f1);
+    const f3 = f2 < 0 ? -1 : line.indexOf(' ', f2 + 1);
+    if (f2 < 0) continue;
+    const fstype = unesc(line.slice(f1, f2));
+    if (types !== undefined && !matchFsType(fstype, types)) continue;
+    const vfs = line.slice(s5 + 1, s6 < 0 || s6 > sep ? sep : s6);
+    const fsOpts = f3 < 0 ? '' : line.slice(f3 + 1);
+    if (fstype === 'autofs' && fsOpts.includes('ignore')) continue;
+    const target = unesc(line.slice(s4 + 1, s5));
+    let source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
+    const rawSource = source;
+    if (source.startsWith('/dev/loop')) {
+      const li = loopInfo(source);
+      if (li && li.autoclear) source = li.backingFile;
+    }
+    let opts = mergedOptions({ vfsOptions: vfs, fsOptions: fsOpts });
+    if (hasUtab) {
+      const id = Number(line.slice(0, s1));
+      const u = idx.byId.get(id) ?? (idx.byTarget.get(target)?.id === undefined ? idx.byTarget.get(target) : undefined);
+      if (u?.options) opts += `,${u.options}`;
+    }
+    let out = `${shown(source)} on ${shown(target)} type ${fstype} (${opts})`;
+    if (labels) {
+      const l = labels(rawSource);
+      if (l) out += ` [${l}]`;
+    }
+    parts.push(out);
+  }
+  return parts.length ? parts.join('\n') + '\n' : '';
+}
+
+function unesc(s: string): string {
+  return s.indexOf('\\') < 0 ? s : unmangle(s);
 }

@@ -396,8 +396,15 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   const sizeOpt = userOption(o, 'sizelimit');
   let loop: PlanInput['loop'];
   const wantLoop = loopOpt !== undefined || offsetOpt !== undefined || sizeOpt !== undefined;
-  // util-linux does not auto-loop with -t auto (the type "auto" is unknown to libblkid).
-  const autoLoop = req.types !== 'auto' && isRegularFile(source ?? '') && !hasUserOption(o, 'X-mount.noloop');
+  // An image file: libblkid probes it to decide on a loop device. With -t auto (a type libblkid does
+  // not know) only a recognised image is looped; a probed type also wins over a -t "no…" pattern.
+  let probed: string | undefined;
+  let autoLoop = false;
+  if (source !== undefined && !wantLoop && !isPseudoFs(fstype) && isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')) {
+    if (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no')) probed = detectType(source, 0, target);
+    autoLoop = req.types !== 'auto' || probed !== undefined;
+    if (probed !== undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) fstype = probed;
+  }
   if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || autoLoop)) {
     if (!isRegularFile(source)) {
       if (exists(source) || !nofail) {
@@ -419,7 +426,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     if (match.kind === 'overlap' || (match.kind === 'reuse' && loopOpt)) {
       throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
     }
-    if ((fstype === undefined || fstype === 'auto') && typePattern === undefined) fstype = detectType(source, offset, target);
+    if ((fstype === undefined || fstype === 'auto') && typePattern === undefined && probed === undefined) fstype = detectType(source, offset, target);
     if (match.kind === 'reuse') {
       // A read-only device serves a read-write request too: the kernel refuses it and the
       // read-only fallback takes over, as with util-linux.

@@ -102,7 +102,9 @@ export function umountFound(found: Found, req: UmountRequest): UmountResult {
   const helper = !req.noHelpers && helperType && entry ? findHelper('umount', helperType) : undefined;
   if (helper) {
     const argv = [target];
-    if (req.noMtab) argv.push('-n');
+    // -n also where util-linux takes its statfs path (no utab entry, no -l/-f/-r/-d/-c): nothing to update.
+    const statfsPath = !utab && !req.lazy && !req.force && !req.readOnlyFallback && !req.detachLoop && !req.noCanonicalize;
+    if (req.noMtab || statfsPath) argv.push('-n');
     if (req.lazy) argv.push('-l');
     if (req.force) argv.push('-f');
     if (req.verbose) argv.push('-v');

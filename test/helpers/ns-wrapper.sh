@@ -207,7 +207,7 @@ st_loops() {
 }
 
 tsm_final() {
-	local rc=$? p i mp mps ours left
+	local rc=$? p i mp mps left
 	trap - EXIT
 	cd /
 	printf '%s' "$rc" >"$RES/script.rc"
@@ -223,7 +223,6 @@ tsm_final() {
 	tsm_mi /proc/self/mountinfo >"$RES/mountinfo"
 	tsm_loops >"$RES/loops"
 	# cleanup: unmount everything below $W (newest first), detach our loop devices
-	ours=$(tsm_loops_raw | awk '{ print $1 }')
 	for i in 1 2 3 4 5; do
 		mps=$(awk -v w="$W/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | tac)
 		[ -n "$mps" ] || break
@@ -232,11 +231,13 @@ tsm_final() {
 			"$SU" "$mp" 2>/dev/null || "$SU" -l "$mp" 2>/dev/null
 		done <<<"$mps"
 	done
-	ours="$ours $(tsm_loops_raw | awk '{ print $1 }')"
-	for p in $ours; do
+	# Only devices still backed by a file under $W, read again now: a number taken before the
+	# unmounts may have been freed (autoclear) and reused by a parallel test in the meantime.
+	for p in $(tsm_loops_raw | awk '{ print $1 }'); do
 		[ -b "$p" ] || continue
-		"$SL" -n -l -O NAME "$p" >/dev/null 2>&1 || continue
-		"$SL" -d "$p" 2>/dev/null
+		case "$(cat "/sys/block/${p#/dev/}/loop/backing_file" 2>/dev/null)" in
+		"$W"/*) "$SL" -d "$p" 2>/dev/null ;;
+		esac
 	done
 	for i in $(seq 1 40); do
 		left=$(tsm_loops_raw | awk '{ print $1 }')

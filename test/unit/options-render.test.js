@@ -42,10 +42,10 @@ test('helper options are built from the merged list', (t) => {
   t.is(helper('noexec,exec,size=1,size=2'), 'rw,exec,size=1,size=2');
 });
 
-test('utab keeps userspace options without MNT_NOMTAB: x-*, _netdev, user, loop, helper, uhelper', (t) => {
+test('utab keeps userspace options without MNT_NOMTAB: x-*, _netdev, user, helper, uhelper (loop= only for non-autoclear devices, which tsmount never makes)', (t) => {
   t.is(utab('x-foo=bar'), 'x-foo=bar');
   t.is(utab('_netdev,user=bob,loop=/dev/loop1,uhelper=udisks2,helper=xyz,x-gvfs-show'),
-    '_netdev,user=bob,loop=/dev/loop1,uhelper=udisks2,helper=xyz,x-gvfs-show');
+    '_netdev,user=bob,uhelper=udisks2,helper=xyz,x-gvfs-show');
 });
 
 test('utab drops kernel options and NOMTAB userspace options', (t) => {
