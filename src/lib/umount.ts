@@ -1,13 +1,12 @@
 // umount(8): find the mount (by target, by source, by backing file), unmount it with
 // umount2(2), and for -R/-a work from one read of the mount table.
-import * as fs from 'fs';
 import { sysUmount2, sysMount, sysFlockExclusive } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { MNT, MS } from '../sys/constants';
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
 import { matchFsType, matchOptions } from '../tables/patterns';
-import { updateUtab, readUtab } from '../tables/utab';
+import { updateUtab } from '../tables/utab';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
 import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
@@ -77,10 +76,10 @@ export function findMountFor(spec: string, table: MountTable, noCanonicalize = f
   return { target: noCanonicalize ? spec : path };
 }
 
-function removeUtab(entry: MountEntry | undefined, target: string): void {
+function removeUtab(entry: MountEntry | undefined, target: string, tables: Tables): void {
   try {
-    const utab = readUtab();
-    if (!utab.some((u) => (entry && u.id === entry.id) || u.target === target)) return;
+    // The run's copy of utab says whether there is anything to remove: no re-read per unmount.
+    if (!tables.utab().some((u) => (entry && u.id === entry.id) || u.target === target)) return;
     updateUtab((list) => list.filter((u) => !((entry && u.id === entry.id) || u.target === target)), sysFlockExclusive);
   } catch {
     /* utab trouble does not undo an unmount */
@@ -92,12 +91,12 @@ function umountFlags(req: UmountRequest): number {
 }
 
 /** Unmount one found mount. Throws UmountFailure when umount2() fails. */
-export function umountFound(found: Found, req: UmountRequest): UmountResult {
+export function umountFound(found: Found, req: UmountRequest, tables: Tables = new Tables()): UmountResult {
   const target = found.target;
   const entry = found.entry;
   const result: UmountResult = { target, source: entry?.source };
   if (req.fake) return result;
-  const utab = entry ? readUtab().find((u) => u.id === entry.id || u.target === entry.target) : undefined;
+  const utab = entry ? tables.utab().find((u) => u.id === entry.id || u.target === entry.target) : undefined;
   const helperType = utab?.options?.match(/(?:^|,)helper=([^,]+)/)?.[1] ?? entry?.fstype;
   const helper = !req.noHelpers && helperType && entry ? findHelper('umount', helperType) : undefined;
   if (helper) {
@@ -132,7 +131,7 @@ export function umountFound(found: Found, req: UmountRequest): UmountResult {
     if (e instanceof MountError) throw new UmountFailure(e, target);
     throw e;
   }
-  if (!req.noMtab) removeUtab(entry, target);
+  if (!req.noMtab) removeUtab(entry, target, tables);
   const loopOpt = utab?.options?.match(/(?:^|,)loop=([^,]+)/)?.[1];
   const dev = entry?.source;
   if (dev && (req.detachLoop || loopOpt) && dev.startsWith('/dev/loop')) {
@@ -153,7 +152,7 @@ export function umountFound(found: Found, req: UmountRequest): UmountResult {
  * table, umount2() is called straight away (util-linux's fast path: no mountinfo read).
  */
 export function umountSpec(spec: string, req: UmountRequest, tables: Tables): UmountResult {
-  if (fastPath(spec, req)) {
+  if (fastPath(spec, req, tables)) {
     const target = canonical(spec);
     if (req.fake) return { target };
     try {
@@ -170,12 +169,12 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
   // A mount point: statmount finds it without reading the whole table.
   if (spec.startsWith('/')) {
     const entry = tables.mountAt(req.noCanonicalize ? spec : canonical(spec));
-    if (entry) return umountFound({ target: entry.target, entry }, req);
+    if (entry) return umountFound({ target: entry.target, entry }, req, tables);
   }
   const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
   // Not root and not in the mount table: util-linux says "not mounted" before any syscall.
   if (!found.entry && isUser()) throw new UmountNotMounted(found.target);
-  return umountFound(found, req);
+  return umountFound(found, req, tables);
 }
 
 /** A non-root user named something that is not mounted (util-linux: "not mounted", exit 1). */
@@ -189,11 +188,11 @@ export class UmountNotMounted extends Error {
  * util-linux's fast path (fstatfs, no mountinfo): an absolute directory, no option that needs the
  * mount table, no utab entry. The source then stays unknown, so -v prints "TGT unmounted".
  */
-function fastPath(target: string, req: UmountRequest): boolean {
+function fastPath(target: string, req: UmountRequest, tables: Tables, canonicalTarget = false): boolean {
   // util-linux's fast path still looks for /sbin/umount.<type> (it knows the type from fstatfs):
   // with any umount helper installed, look the mount up (statmount makes that cheap) instead.
   return target.startsWith('/') && !req.lazy && !req.force && !req.detachLoop && !req.readOnlyFallback
-    && !req.noCanonicalize && !isUser() && (req.noHelpers || !anyUmountHelper()) && isDirectory(target) && !hasUtabEntry(target);
+    && !req.noCanonicalize && !isUser() && (req.noHelpers || !anyUmountHelper()) && isDirectory(target) && !hasUtabEntry(canonicalTarget ? target : canonical(target), tables);
 }
 
 function isUser(): boolean {
@@ -201,21 +200,15 @@ function isUser(): boolean {
 }
 
 /** umount -R / -A unmount each mount point as `umount TGT` would: the source is known only off the fast path. */
-function umountTarget(e: MountEntry, req: UmountRequest): UmountResult {
-  const fast = fastPath(e.target, req);
-  const r = umountFound({ target: e.target, entry: e }, req);
+function umountTarget(e: MountEntry, req: UmountRequest, tables: Tables): UmountResult {
+  const fast = fastPath(e.target, req, tables, true);
+  const r = umountFound({ target: e.target, entry: e }, req, tables);
   if (fast) delete r.source;
   return r;
 }
 
-function hasUtabEntry(target: string): boolean {
-  try {
-    if (!fs.existsSync(process.env.LIBMOUNT_UTAB || '/run/mount/utab')) return false;
-  } catch {
-    return false;
-  }
-  const t = canonical(target);
-  return readUtab().some((u) => u.target === t);
+function hasUtabEntry(target: string, tables: Tables): boolean {
+  return tables.utab().some((u) => u.target === target);
 }
 
 /** umount -R: every mount below the target (deepest first), then the target; stops at the first failure. */
@@ -225,7 +218,7 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
   if (!found.entry) throw new UmountNotFound(spec);
   // Over-mounts sit on the same mount point as children of the target mount: descendants() has them.
   for (const e of [...table.descendants(found.entry), found.entry]) {
-    onDone(umountTarget(e, req));
+    onDone(umountTarget(e, req, tables));
   }
   tables.invalidateMounts();
 }
@@ -268,7 +261,7 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
     if (!matchFsType(e.fstype, types)) continue;
     if (options && !matchOptions(options(e), req.testOptions)) continue;
     try {
-      onEvent(e, umountFound({ target: e.target, entry: e }, req));
+      onEvent(e, umountFound({ target: e.target, entry: e }, req, tables));
     } catch (err) {
       rc |= 32;
       onEvent(e, undefined, err);
@@ -296,7 +289,7 @@ export function umountAllTargets(spec: string, req: UmountRequest, tables: Table
     for (const x of list) {
       if (done.has(x.id)) continue;
       done.add(x.id);
-      onDone(umountTarget(x, req));
+      onDone(umountTarget(x, req, tables));
     }
   }
   tables.invalidateMounts();
