@@ -16,12 +16,17 @@ import { pinTarget, unpin, PinnedTarget } from './pin';
 export type ExecutorMode = 'auto' | 'fd' | 'mount2';
 
 /** TSMOUNT_FORCE_MOUNT2 (or util-linux's LIBMOUNT_FORCE_MOUNT2): always → mount(2), never → fd-based only. */
-export function executorFromEnv(env: NodeJS.ProcessEnv = process.env): ExecutorMode {
-  const v = env.TSMOUNT_FORCE_MOUNT2 ?? env.LIBMOUNT_FORCE_MOUNT2;
-  if (v === 'always') return 'mount2';
-  if (v === 'never') return 'fd';
-  return 'auto';
+let envMode: ExecutorMode | undefined;
+export function executorFromEnv(env?: NodeJS.ProcessEnv): ExecutorMode {
+  // Read once per process unless an environment is passed (mount -a asks for every entry).
+  if (!env && envMode) return envMode;
+  const e = env ?? process.env;
+  const v = e.TSMOUNT_FORCE_MOUNT2 ?? e.LIBMOUNT_FORCE_MOUNT2;
+  const mode: ExecutorMode = v === 'always' ? 'mount2' : v === 'never' ? 'fd' : 'auto';
+  if (!env) envMode = mode;
+  return mode;
 }
+
 
 export interface ExecOptions {
   mode?: ExecutorMode;

@@ -223,12 +223,14 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
     const holder = mountContaining(table, c);
     if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
   }
+  // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
+  const canonSrc = src.includes('/') ? canonical(src) : src;
   for (const e of list) {
     if (opts.bind) {
       if (e.root === root) return true;
       continue;
     }
-    if (e.source === src || e.source === canonical(src)) return true;
+    if (e.source === src || e.source === canonSrc) return true;
     if (file) {
       const li = loopInfo(e.source);
       if (li && li.backingFile === file) return true;

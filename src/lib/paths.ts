@@ -19,34 +19,30 @@ export function withPrefix(prefix: string | undefined, target: string): string {
   return path.join(prefix, target.replace(/^\/+/, ''));
 }
 
-export function isRegularFile(p: string): boolean {
+// throwIfNoEntry: a missing path is an answer, not an exception (mount -a asks thousands of times).
+function stat(p: string): fs.Stats | undefined {
   try {
-    return fs.statSync(p).isFile();
+    return fs.statSync(p, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function isRegularFile(p: string): boolean {
+  return stat(p)?.isFile() ?? false;
 }
 
 export function isBlockDevice(p: string): boolean {
-  try {
-    return fs.statSync(p).isBlockDevice();
-  } catch {
-    return false;
-  }
+  return stat(p)?.isBlockDevice() ?? false;
 }
 
 export function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return stat(p)?.isDirectory() ?? false;
 }
 
 export function exists(p: string): boolean {
   try {
-    fs.lstatSync(p);
-    return true;
+    return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

@@ -14,7 +14,7 @@ interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
-  ioctlInt: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
+  ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -59,6 +59,7 @@ function load(): Bound {
     statx: libc.func('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
     ioctlPtr: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     ioctlInt: libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
+    read: libc.func('read', 'long', ['int', 'void *', 'size_t']),
     flock: libc.func('flock', 'int', ['int', 'int']),
     setns: libc.func('setns', 'int', ['int', 'int']),
     unshare: libc.func('unshare', 'int', ['int']),
@@ -116,8 +117,8 @@ function check(name: string, ret: number, err: number, ctx: CallContext): number
 }
 
 /** Make one call: trace it, honour an injected fault, read errno at once, throw MountError on failure. */
-function call(name: string, shown: string, ctx: CallContext, fn: () => number): number {
-  tracer?.(`${name}(${shown})`);
+function call(name: string, shown: () => string, ctx: CallContext, fn: () => number): number {
+  if (tracer) tracer(`${name}(${shown()})`); // the argument text is built only when someone traces
   const fault = injected(name);
   if (fault !== undefined) {
     if (ctx.logFd !== undefined) readFsContextLog(ctx.logFd);
@@ -138,45 +139,45 @@ function call(name: string, shown: string, ctx: CallContext, fn: () => number): 
  */
 export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null,
   shownTarget = target): void {
-  call('mount', `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
+  call('mount', () => `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
     { source: source ?? undefined, target: shownTarget, flags }, () => load().mount(source, target, fstype, flags >>> 0, data));
 }
 
 export function sysUmount2(target: string, flags: number): void {
-  call('umount2', `${q(target)}, ${flags}`, { target }, () => load().umount2(target, flags));
+  call('umount2', () => `${q(target)}, ${flags}`, { target }, () => load().umount2(target, flags));
 }
 
 export function sysFsopen(fstype: string, flags: number): number {
-  return call('fsopen', `${q(fstype)}, ${flags}`, {}, () => load().fsopen(numbers().fsopen, fstype, flags));
+  return call('fsopen', () => `${q(fstype)}, ${flags}`, {}, () => load().fsopen(numbers().fsopen, fstype, flags));
 }
 
 export function sysFsconfig(fd: number, cmd: number, key: string | null, value: string | null, aux: number, ctx: CallContext = {}): void {
-  call('fsconfig', `${fd}, ${cmd}, ${q(key)}, ${q(value)}, ${aux}`, { ...ctx, logFd: fd },
+  call('fsconfig', () => `${fd}, ${cmd}, ${q(key)}, ${q(value)}, ${aux}`, { ...ctx, logFd: fd },
     () => load().fsconfig(numbers().fsconfig, fd, cmd, key, value, aux));
 }
 
 export function sysFsconfigFd(fd: number, key: string, valueFd: number, ctx: CallContext = {}): void {
-  call('fsconfig', `${fd}, 5, ${q(key)}, NULL, ${valueFd}`, { ...ctx, logFd: fd },
+  call('fsconfig', () => `${fd}, 5, ${q(key)}, NULL, ${valueFd}`, { ...ctx, logFd: fd },
     () => load().fsconfigFd(numbers().fsconfig, fd, 5, key, null, valueFd));
 }
 
 export function sysFsmount(fd: number, flags: number, attrs: number, ctx: CallContext = {}): number {
-  return call('fsmount', `${fd}, ${flags}, ${attrs}`, { ...ctx, logFd: fd },
+  return call('fsmount', () => `${fd}, ${flags}, ${attrs}`, { ...ctx, logFd: fd },
     () => load().fsmount(numbers().fsmount, fd, flags, attrs));
 }
 
 export function sysMoveMount(fromFd: number, fromPath: string, toFd: number, toPath: string, flags: number, ctx: CallContext = {}): void {
-  call('move_mount', `${fromFd}, ${q(fromPath)}, ${toFd}, ${q(toPath)}, ${flags}`, ctx,
+  call('move_mount', () => `${fromFd}, ${q(fromPath)}, ${toFd}, ${q(toPath)}, ${flags}`, ctx,
     () => load().moveMount(numbers().move_mount, fromFd, fromPath, toFd, toPath, flags));
 }
 
 export function sysOpenTree(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
-  return call('open_tree', `${dirFd}, ${q(path)}, ${flags}`, ctx,
+  return call('open_tree', () => `${dirFd}, ${q(path)}, ${flags}`, ctx,
     () => load().openTree(numbers().open_tree, dirFd, path, flags));
 }
 
 export function sysFspick(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
-  return call('fspick', `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, path, flags));
+  return call('fspick', () => `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, path, flags));
 }
 
 export interface MountAttr {
@@ -188,38 +189,38 @@ export interface MountAttr {
 
 export function sysMountSetattr(dirFd: number, path: string, flags: number, attr: MountAttr, ctx: CallContext = {}): void {
   const a = { attr_set: attr.attrSet, attr_clr: attr.attrClr, propagation: attr.propagation, userns_fd: attr.usernsFd ?? 0 };
-  call('mount_setattr', `${dirFd}, ${q(path)}, ${flags}, {attr_set=${a.attr_set}, attr_clr=${a.attr_clr}, propagation=${a.propagation}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
+  call('mount_setattr', () => `${dirFd}, ${q(path)}, ${flags}, {attr_set=${a.attr_set}, attr_clr=${a.attr_clr}, propagation=${a.propagation}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
     ctx, () => load().mountSetattr(numbers().mount_setattr, dirFd, path, flags, a, MOUNT_ATTR_SIZE_VER0));
 }
 
 export function sysIoctl(fd: number, request: number, arg: Buffer | number, name: string, ctx: CallContext = {}): number {
-  return call(name, `${fd}, 0x${request.toString(16)}, ${typeof arg === 'number' ? arg : '<buffer>'}`, ctx,
+  return call(name, () => `${fd}, 0x${request.toString(16)}, ${typeof arg === 'number' ? arg : '<buffer>'}`, ctx,
     () => (typeof arg === 'number' ? load().ioctlInt(fd, request, arg) : load().ioctlPtr(fd, request, arg)));
 }
 
 /** flock(fd, LOCK_EX): waits for the lock. */
 export function sysFlockExclusive(fd: number): void {
-  call('flock', `${fd}, LOCK_EX`, {}, () => load().flock(fd, 2));
+  call('flock', () => `${fd}, LOCK_EX`, {}, () => load().flock(fd, 2));
 }
 
 export function sysSetns(fd: number, nstype: number, ctx: CallContext = {}): void {
-  call('setns', `${fd}, ${nstype}`, ctx, () => load().setns(fd, nstype));
+  call('setns', () => `${fd}, ${nstype}`, ctx, () => load().setns(fd, nstype));
 }
 
 export function sysUnshare(flags: number): void {
-  call('unshare', `${flags}`, {}, () => load().unshare(flags));
+  call('unshare', () => `${flags}`, {}, () => load().unshare(flags));
 }
 
 export function sysStatmount(req: Buffer, buf: Buffer): void {
-  call('statmount', '<req>, <buf>', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
+  call('statmount', () => '<req>, <buf>', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
 }
 
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
-  call('statx', `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, path, flags, mask, buf));
+  call('statx', () => `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, path, flags, mask, buf));
 }
 
 export function sysListmount(req: Buffer, ids: BigUint64Array): number {
-  return call('listmount', '<req>, <ids>', {}, () => load().listmount(numbers().listmount, req, ids, ids.length, 0));
+  return call('listmount', () => '<req>, <ids>', {}, () => load().listmount(numbers().listmount, req, ids, ids.length, 0));
 }
 
 // ---- fs-context message log -------------------------------------------------
@@ -227,16 +228,22 @@ export function sysListmount(req: Buffer, ids: BigUint64Array): number {
 const logBuf = Buffer.alloc(8192);
 /**
  * Drain the fs-context log: one message per read(), ENODATA when empty. Messages keep
- * their "e "/"w "/"i " prefix; trailing newlines are stripped.
+ * their "e "/"w "/"i " prefix; trailing newlines are stripped. read(2) goes through koffi
+ * (already loaded: the fd came from fsopen/fspick): an empty log is an errno, not a thrown
+ * Node exception, which matters when mount -a drains it thousands of times.
  */
 export function readFsContextLog(fd: number): string[] {
   const out: string[] = [];
+  const b = bound;
   for (let i = 0; i < 64; i++) {
     let n: number;
-    try {
-      n = fs.readSync(fd, logBuf, 0, logBuf.length, null);
-    } catch {
-      break;
+    if (b) n = b.read(fd, logBuf, logBuf.length);
+    else {
+      try {
+        n = fs.readSync(fd, logBuf, 0, logBuf.length, null);
+      } catch {
+        break;
+      }
     }
     if (n <= 0) break;
     out.push(logBuf.toString('utf8', 0, n).replace(/\n+$/, ''));
