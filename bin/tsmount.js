@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// The bundled command (one module to load); dist/ is built by `npm run build` (run by npm ci).
-require('../dist/tsmount.cjs');
+// The bundled command (one module to load, with V8's code cache); dist/ is built by `npm run build` (run by npm ci).
+require('./run-bundle.js')('tsmount');

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/tsumount.cjs');
+require('./run-bundle.js')('tsumount');

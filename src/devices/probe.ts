@@ -7,7 +7,6 @@
 //
 // Every read is a small positioned read through a 4 KiB chunk cache; a short, truncated or
 // garbage image makes a prober answer undefined, never throw.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 
 export type ProbeUsage = 'filesystem' | 'crypto' | 'other';
@@ -839,6 +838,9 @@ const probeBtrfs: Prober = (read, size) => {
       if (xxh64(data) !== sb.readBigUInt64LE(0)) return undefined;
       break;
     case 2:
+      // crypto is loaded only here (btrfs with sha256 checksums): not at start-up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const crypto = require('crypto') as typeof import('crypto');
       if (!crypto.createHash('sha256').update(data).digest().equals(sb.subarray(0, 32))) return undefined;
       break;
     default: // unknown (or blake2b): blkid skips the check too

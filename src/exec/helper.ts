@@ -1,7 +1,6 @@
 // /sbin/mount.TYPE and /sbin/umount.TYPE helpers: found in util-linux's search path,
 // run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
 import * as fs from 'fs';
-import { spawnSync } from 'child_process';
 
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -67,6 +66,9 @@ export interface HelperResult {
  * (default: none, as util-linux waits) is killed and reported as status 124.
  */
 export function runHelper(program: string, argv: readonly string[], timeoutMs?: number): HelperResult {
+  // child_process is loaded only when a helper runs: it drags in much of Node's stream code.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('child_process') as typeof import('child_process');
   const r = spawnSync(program, argv, { stdio: 'inherit', env: helperEnv(), shell: false, timeout: timeoutMs, killSignal: 'SIGKILL' });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;

@@ -4,7 +4,6 @@
 // with util-linux's unshare(1); this process writes its maps (allowed for root) and opens
 // /proc/PID/ns/user, then ends the child.
 import * as fs from 'fs';
-import { spawn } from 'child_process';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 
@@ -37,6 +36,8 @@ export function openUserns(value: string): number {
   const spec = parseIdmap(value);
   if (!spec) throw new MountError({ syscall: 'mount_setattr', errno: E.EINVAL });
   if ('path' in spec) return fs.openSync(spec.path, fs.constants.O_RDONLY);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('child_process') as typeof import('child_process');
   const child = spawn('unshare', ['--user', '--', 'sleep', '60'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } });
   const pid = child.pid;
   if (pid === undefined) throw new MountError({ syscall: 'unshare', errno: E.ENOSYS });

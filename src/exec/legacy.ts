@@ -2,7 +2,6 @@
 // (TSMOUNT_FORCE_MOUNT2=always), and for values the new API refuses (fsconfig
 // strings of 256 bytes or more).
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { sysMount, sysUmount2 } from '../sys/syscalls';
 import { MS, MOUNT_ATTR, MNT } from '../sys/constants';
@@ -127,6 +126,8 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number): 
  * the subdirectory bound on the target, and the temporary mount detached again.
  */
 function legacySubdirMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-subdir-'));
   try {
     const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
