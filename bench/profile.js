@@ -5,10 +5,31 @@
 const fs = require('fs');
 const path = require('path');
 
+// Anonymous functions are named by the start of their source text (read from the profiled file,
+// which the benchmark keeps until it has summarised), e.g. "(() => load().umount2(target, flags))".
+const sourceLines = new Map();
+function snippet(file, line, col) {
+  if (!sourceLines.has(file)) {
+    let lines = null;
+    try {
+      lines = fs.readFileSync(file, 'utf8').split('\n');
+    } catch { /* gone */ }
+    sourceLines.set(file, lines);
+  }
+  const lines = sourceLines.get(file);
+  if (!lines || !lines[line]) return undefined;
+  const text = lines[line].slice(col).replace(/\s+/g, ' ').trim();
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function frameKey(cf, root) {
-  const name = cf.functionName || '(anonymous)';
+  let name = cf.functionName || '(anonymous)';
   if (!cf.url) return name;
   let url = cf.url.replace(/^file:\/\//, '');
+  if (!cf.functionName && url.startsWith('/') && cf.lineNumber > 0) {
+    const s = snippet(url, cf.lineNumber, cf.columnNumber || 0);
+    if (s) name = `(anonymous: ${s})`;
+  }
   for (const r of [].concat(root || [])) {
     if (url.startsWith(r + '/')) {
       url = url.slice(r.length + 1);

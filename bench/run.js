@@ -252,6 +252,7 @@ function measure(row, opts) {
   const out = arms.map((a, k) => ({
     name: a.name, role: a.role, cmd: a.cmd.map(shortPath).join(' '),
     ...stats(res[k].times), failures: res[k].failures, problems: res[k].problems,
+    times: res[k].times.map((x) => Math.round(x * 100) / 100),
   }));
   if (opts.profile && !row.noProfile) {
     for (const a of arms.filter((x) => x.role === 'tsmount')) {

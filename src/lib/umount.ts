@@ -195,8 +195,11 @@ function fastPath(target: string, req: UmountRequest, tables: Tables, canonicalT
     && !req.noCanonicalize && !isUser() && (req.noHelpers || !anyUmountHelper()) && isDirectory(target) && !hasUtabEntry(canonicalTarget ? target : canonical(target), tables);
 }
 
+let user: boolean | undefined;
+/** Not root (asked once per run: umount -R asks for every mount). */
 function isUser(): boolean {
-  return process.geteuid !== undefined && process.geteuid() !== 0;
+  if (user === undefined) user = process.geteuid !== undefined && process.geteuid() !== 0;
+  return user;
 }
 
 /** umount -R / -A unmount each mount point as `umount TGT` would: the source is known only off the fast path. */
