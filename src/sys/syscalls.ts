@@ -38,14 +38,12 @@ function load(): Bound {
     errno(): number;
   };
   const libc = koffi.load('libc.so.6');
-  const mountAttr = koffi.struct('tsmount_mount_attr', {
-    attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
-  });
-  const S = (args: unknown[]): KoffiFn => libc.func('syscall', 'long', ['long', ...args]);
-  bound = {
-    errno: () => koffi.errno(),
-    mount: libc.func('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'str']),
-    umount2: libc.func('umount2', 'int', ['str', 'int']),
+  const S = (args: unknown[]) => (): KoffiFn => libc.func('syscall', 'long', ['long', ...args]);
+  const C = (name: string, ret: string, args: unknown[]) => (): KoffiFn => libc.func(name, ret, args);
+  // Each prototype is declared on first use: a mount needs 5 of these 20, a listing none.
+  const decls: Record<Exclude<keyof Bound, 'errno'>, () => KoffiFn> = {
+    mount: C('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'str']),
+    umount2: C('umount2', 'int', ['str', 'int']),
     fsopen: S(['str', 'uint']),
     fsconfig: S(['int', 'uint', 'str', 'str', 'int']),
     fsconfigFd: S(['int', 'uint', 'str', 'void *', 'int']),
@@ -53,17 +51,31 @@ function load(): Bound {
     moveMount: S(['int', 'str', 'int', 'str', 'uint']),
     openTree: S(['int', 'str', 'uint']),
     fspick: S(['int', 'str', 'uint']),
-    mountSetattr: S(['int', 'str', 'uint', koffi.pointer(mountAttr), 'size_t']),
+    mountSetattr: () => libc.func('syscall', 'long', ['long', 'int', 'str', 'uint', koffi.pointer(koffi.struct('tsmount_mount_attr', {
+      attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
+    })), 'size_t']),
     statmount: S(['void *', 'void *', 'size_t', 'uint']),
     listmount: S(['void *', 'void *', 'size_t', 'uint']),
-    statx: libc.func('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
-    ioctlPtr: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
-    ioctlInt: libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
-    read: libc.func('read', 'long', ['int', 'void *', 'size_t']),
-    flock: libc.func('flock', 'int', ['int', 'int']),
-    setns: libc.func('setns', 'int', ['int', 'int']),
-    unshare: libc.func('unshare', 'int', ['int']),
+    statx: C('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
+    ioctlPtr: C('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+    ioctlInt: C('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
+    read: C('read', 'long', ['int', 'void *', 'size_t']),
+    flock: C('flock', 'int', ['int', 'int']),
+    setns: C('setns', 'int', ['int', 'int']),
+    unshare: C('unshare', 'int', ['int']),
   };
+  const b = { errno: () => koffi.errno() } as Bound;
+  for (const [name, make] of Object.entries(decls)) {
+    Object.defineProperty(b, name, {
+      configurable: true,
+      get() {
+        const fn = make();
+        Object.defineProperty(b, name, { value: fn });
+        return fn;
+      },
+    });
+  }
+  bound = b;
   return bound;
 }
 
