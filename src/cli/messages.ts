@@ -198,3 +198,12 @@ export function namespaceError(prog: string, spec: string, e: unknown): string {
   const errno = e instanceof MountError ? e.errno : Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
   return `${prog}: failed to set target namespace to ${path}: ${strerror(errno)}`;
 }
+
+/** The mount table could not be read (no /proc): util-linux's "failed to read mtab", exit 2. */
+export function mtabError(prog: string, out: { stderr(lines: readonly string[]): void }, e: unknown): number {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.errno !== 'number') throw e;
+  out.stderr([`${prog}: failed to read mtab: ${strerror(Math.abs(err.errno))}`]);
+  return EXIT.SYSERR;
+}
+

@@ -1,6 +1,6 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, EXIT, Report } from './messages';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UsageError } from '../sys/error';
@@ -257,7 +257,11 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       const columns = last(ordered, 'output') ?? (json && has(ordered, 'o') ? last(ordered, 'o') : undefined);
       const optionList = json ? optionSequence(ordered.filter((o) => o.key !== 'o')) : options;
       if (optionList.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
-      return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
+      try {
+        return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
+      } catch (e) {
+        return mtabError(prog, out, e);
+      }
     }
     req.source = source;
     req.target = targetOpt;

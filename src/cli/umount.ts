@@ -9,7 +9,7 @@ import { UmountFailure } from '../lib/errors';
 import { UmountNotMounted, umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
-import { namespaceError } from './messages';
+import { namespaceError, mtabError } from './messages';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'OtN',
@@ -96,10 +96,18 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       out.stderr([`${prog}: unexpected number of arguments`, tryHelp(prog)]);
       return EXIT.USAGE;
     }
-    return umountAll({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
-      if (err) failure(prog, out, err, e.target, quiet);
-      else if (r && verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
-    });
+    try {
+      return umountAll({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
+        if (err) return failure(prog, out, err, e.target, quiet);
+        if (!r) return 0;
+        if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+        if (r.helperStatus) return r.helperStatus;
+        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
+        return 0;
+      });
+    } catch (e) {
+      return mtabError(prog, out, e);
+    }
   }
   if (positional.length === 0) {
     out.stderr([`${prog}: bad usage`, tryHelp(prog)]);

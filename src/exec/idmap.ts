@@ -39,6 +39,7 @@ export function openUserns(value: string): number {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawn } = require('child_process') as typeof import('child_process');
   const child = spawn('unshare', ['--user', '--', 'sleep', '60'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } });
+  child.on('error', () => undefined); // reported below as a MountError, not as an unhandled event
   const pid = child.pid;
   if (pid === undefined) throw new MountError({ syscall: 'unshare', errno: E.ENOSYS });
   try {

@@ -15,6 +15,23 @@ import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAtt
 export const PER_MOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME
   | MS.NOSYMFOLLOW;
 
+/**
+ * mount(2) needs a second call for flags it cannot set with the first: if that fails, the mount
+ * the first call made is taken down again, so a failed "bind,ro" never leaves a writable bind.
+ */
+function undoOnFailure(target: string, follow: () => void): void {
+  try {
+    follow();
+  } catch (e) {
+    try {
+      sysUmount2(target, MNT.DETACH);
+    } catch {
+      /* nothing more to undo */
+    }
+    throw e;
+  }
+}
+
 /** What only the fd-based API can do: refuse clearly instead of doing something else. */
 function refuse(syscall: string, target: string): never {
   throw new MountError({ syscall, errno: E.ENOSYS, target });
@@ -44,11 +61,13 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
   const sbRo = readOnly;
   const flags = (step.msFlags & ~MS.RDONLY) | (sbRo ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
   sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null, step.target);
-  if (vfsRo !== sbRo) {
-    const perMount = (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
-    sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | perMount, null);
-  }
-  if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
+  undoOnFailure(step.target, () => {
+    if (vfsRo !== sbRo) {
+      const perMount = (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
+      sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | perMount, null);
+    }
+    if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
+  });
 }
 
 export function legacyBind(step: BindStep, targetFd?: number): void {
@@ -57,8 +76,10 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
   // A second call when flags were asked for, set or cleared (bind,rw from a read-only source too).
   // (By path: /proc/self/fd/N names the directory under the new mount, not the mount itself.)
-  if (step.msFlags || step.attrClr) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
-  if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
+  undoOnFailure(step.target, () => {
+    if (step.msFlags || step.attrClr) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
+    if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
+  });
 }
 
 export function legacyMove(step: MoveStep, targetFd?: number): void {
@@ -138,6 +159,10 @@ function legacySubdirMount(step: FsMountStep, type: string, source: string | und
       sysUmount2(tmp, MNT.DETACH);
     }
   } finally {
-    fs.rmdirSync(tmp);
+    try {
+      fs.rmdirSync(tmp);
+    } catch {
+      /* still busy: the detached mount goes away with its last user */
+    }
   }
 }

@@ -228,17 +228,16 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
 
 /** Mounts this run creates can be undone; a move or a remount changed something that already existed. */
 function undoable(plan: Plan): boolean {
-  return plan.kind === 'mount' || plan.kind === 'bind';
+  // Beneath the top mount, the target's topmost mount is the one that was there before: not ours to take down.
+  const beneath = plan.steps.some((s) => (s.op === 'fsmount' || s.op === 'bind' || s.op === 'move') && s.beneath);
+  return (plan.kind === 'mount' || plan.kind === 'bind') && !beneath;
 }
 
 function toMountError(e: unknown, step: Step): MountError {
-  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-  const errno = (e as NodeJS.ErrnoException).errno;
-  const syscall = (e as NodeJS.ErrnoException).syscall ?? step.op;
-  return new MountError({ syscall, errno: typeof errno === 'number' ? Math.abs(errno) : errnoFromCode(code),
-    target: 'target' in step ? step.target : undefined });
+  // Only errors that carry an errno become MountErrors; anything else is a defect and goes up as it is.
+  const err = e as NodeJS.ErrnoException;
+  const errno = typeof err?.errno === 'number' ? Math.abs(err.errno) : typeof err?.code === 'string' ? errnoNumber(err.code) : undefined;
+  if (errno === undefined) throw e;
+  return new MountError({ syscall: err.syscall ?? step.op, errno, target: 'target' in step ? step.target : undefined });
 }
 
-function errnoFromCode(code: string): number {
-  return errnoNumber(code) ?? E.EIO;
-}

@@ -46,17 +46,18 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
   let mounted = 0;
   let failed = 0;
   for (const entry of tables.fstab().entries) {
-    if (ignoredByAll(entry, req.types, req.testOptions)) {
-      onEvent({ entry, status: 'ignored' });
-      continue;
-    }
-    const target = withPrefix(req.targetPrefix, entry.target);
-    const bind = parseOptions(entry.options).some((o) => o.name === 'bind' || o.name === 'rbind');
-    if (isAlreadyMounted(tables.mounts(), entry.source, target, { bind })) {
-      onEvent({ entry, status: 'already' });
-      continue;
-    }
     try {
+      // Inside the per-entry try: one entry with a bad option string fails alone, the others go on.
+      if (ignoredByAll(entry, req.types, req.testOptions)) {
+        onEvent({ entry, status: 'ignored' });
+        continue;
+      }
+      const target = withPrefix(req.targetPrefix, entry.target);
+      const bind = parseOptions(entry.options).some((o) => o.name === 'bind' || o.name === 'rbind');
+      if (isAlreadyMounted(tables.mounts(), entry.source, target, { bind })) {
+        onEvent({ entry, status: 'already' });
+        continue;
+      }
       const result = mountRequest({ ...req, source: entry.source, target: entry.target, types: entry.fstype,
         options: [entry.options, ...optionList(req.options)], optionsMode: 'ignore' }, tables);
       mounted++;

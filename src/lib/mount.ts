@@ -139,7 +139,8 @@ export function parseSize(v: string): number | undefined {
   const unit = m[2].toUpperCase();
   const base = m[3] && m[3].toUpperCase() === 'B' ? 1000 : 1024;
   const exp = unit ? 'KMGTPE'.indexOf(unit) + 1 : 0;
-  return n * base ** exp;
+  const bytes = n * base ** exp;
+  return Number.isSafeInteger(bytes) ? bytes : undefined; // beyond 2^53: refused rather than rounded
 }
 
 interface Lookup {

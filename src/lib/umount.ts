@@ -81,6 +81,7 @@ function removeUtab(entry: MountEntry | undefined, target: string, tables: Table
     // The run's copy of utab says whether there is anything to remove: no re-read per unmount.
     if (!tables.utab().some((u) => (entry && u.id === entry.id) || u.target === target)) return;
     updateUtab((list) => list.filter((u) => !((entry && u.id === entry.id) || u.target === target)), sysFlockExclusive);
+    tables.invalidateUtab();
   } catch {
     /* utab trouble does not undo an unmount */
   }
@@ -253,7 +254,7 @@ export const UMOUNT_ALL_DEFAULT_TYPES = 'noproc,nodevfs,nodevpts,nosysfs,norpc_p
 
 /** umount -a: the mount table backward (children before parents), filtered by -t/-O. */
 export function umountAll(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
-  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => void): number {
+  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void): number {
   const table = tables.mounts();
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
   const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
@@ -263,12 +264,15 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
     if (e.target === '/') continue;
     if (!matchFsType(e.fstype, types)) continue;
     if (options && !matchOptions(options(e), req.testOptions)) continue;
+    // Exit codes are ORed, as umount.c does for -a: each failure's own code, a helper's status too.
+    let r: UmountResult;
     try {
-      onEvent(e, umountFound({ target: e.target, entry: e }, req, tables));
+      r = umountFound({ target: e.target, entry: e }, req, tables);
     } catch (err) {
-      rc |= 32;
-      onEvent(e, undefined, err);
+      rc |= onEvent(e, undefined, err) ?? 32;
+      continue;
     }
+    rc |= onEvent(e, r) ?? r.helperStatus ?? 0;
   }
   tables.invalidateMounts();
   return rc;

@@ -78,6 +78,10 @@ export function statmountId(id: bigint): StatmountEntry {
       throw e;
     }
     const mask = Number(buf.readBigUInt64LE(8));
+    // Kernels before 6.15 answer without the source or the subtype (before 6.11 without the options):
+    // such an answer cannot stand for a mountinfo line, so the caller reads mountinfo instead.
+    const needed = SM.SB_BASIC | SM.MNT_BASIC | SM.MNT_ROOT | SM.MNT_POINT | SM.FS_TYPE | SM.MNT_OPTS | SM.SB_SOURCE | SM.FS_SUBTYPE;
+    if ((mask & needed) !== needed) throw new MountError({ syscall: 'statmount', errno: E.ENOSYS });
     const sbFlags = buf.readUInt32LE(32);
     const attr = Number(buf.readBigUInt64LE(64));
     const prop = Number(buf.readBigUInt64LE(72));

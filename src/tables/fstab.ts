@@ -141,7 +141,13 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
     return { entries: [], errors: [] };
   }
   if (st.isDirectory()) {
-    const names = fs.readdirSync(p).filter((n) => n.endsWith('.fstab') && !n.startsWith('.')).sort(versionCompare);
+    let all: string[];
+    try {
+      all = fs.readdirSync(p);
+    } catch {
+      throw new FstabReadError(p);
+    }
+    const names = all.filter((n) => n.endsWith('.fstab') && !n.startsWith('.')).sort(versionCompare);
     const out: Fstab = { entries: [], errors: [] };
     for (const n of names) {
       const f = path.join(p, n);
