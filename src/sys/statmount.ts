@@ -12,10 +12,10 @@ const STATX_MNT_ID_UNIQUE = 0x4000;
 const AT_NO_AUTOMOUNT = 0x800;
 const SM = {
   SB_BASIC: 0x1, MNT_BASIC: 0x2, PROPAGATE_FROM: 0x4, MNT_ROOT: 0x8, MNT_POINT: 0x10, FS_TYPE: 0x20,
-  MNT_OPTS: 0x80, FS_SUBTYPE: 0x100, SB_SOURCE: 0x200,
+  MNT_OPTS: 0x80, FS_SUBTYPE: 0x100, SB_SOURCE: 0x200, SUPPORTED_MASK: 0x1000,
 } as const;
 const MASK = SM.SB_BASIC | SM.MNT_BASIC | SM.PROPAGATE_FROM | SM.MNT_ROOT | SM.MNT_POINT | SM.FS_TYPE | SM.MNT_OPTS
-  | SM.FS_SUBTYPE | SM.SB_SOURCE;
+  | SM.FS_SUBTYPE | SM.SB_SOURCE | SM.SUPPORTED_MASK;
 
 /** What statmount tells about one mount: a mountinfo line, plus the 64-bit unique ID. */
 export interface StatmountEntry extends MountEntry {
@@ -78,10 +78,12 @@ export function statmountId(id: bigint): StatmountEntry {
       throw e;
     }
     const mask = Number(buf.readBigUInt64LE(8));
-    // Kernels before 6.15 answer without the source or the subtype (before 6.11 without the options):
-    // such an answer cannot stand for a mountinfo line, so the caller reads mountinfo instead.
+    // Kernels before 6.15 cannot report the source or the subtype (before 6.11 not the options) and
+    // have no supported_mask to say so: such an answer cannot stand for a mountinfo line, so the
+    // caller reads mountinfo instead. (Fields a mount simply lacks, like a subtype, are not flagged.)
     const needed = SM.SB_BASIC | SM.MNT_BASIC | SM.MNT_ROOT | SM.MNT_POINT | SM.FS_TYPE | SM.MNT_OPTS | SM.SB_SOURCE | SM.FS_SUBTYPE;
-    if ((mask & needed) !== needed) throw new MountError({ syscall: 'statmount', errno: E.ENOSYS });
+    const supported = mask & SM.SUPPORTED_MASK ? Number(buf.readBigUInt64LE(144)) : 0;
+    if ((supported & needed) !== needed) throw new MountError({ syscall: 'statmount', errno: E.ENOSYS });
     const sbFlags = buf.readUInt32LE(32);
     const attr = Number(buf.readBigUInt64LE(64));
     const prop = Number(buf.readBigUInt64LE(72));
