@@ -63,10 +63,9 @@ export function walk(argv: readonly string[], spec: ArgSpec): { ordered: Ordered
       if (!name) throw new ArgError(`unrecognized option '${a.slice(0, eq < 0 ? undefined : eq)}'`);
       const key = spec.alias[name] ?? name;
       if (spec.longWithValue.includes(name)) {
-        let v: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        const v: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[++i];
         if (v === undefined) throw new ArgError(`option '--${name}' requires an argument`);
         ordered.push({ key, value: v });
-        v = undefined;
       } else if ((spec.longOptional ?? []).includes(name)) {
         ordered.push({ key, value: eq >= 0 ? a.slice(eq + 1) : undefined });
       } else {
@@ -128,6 +127,15 @@ export function last(ordered: readonly OrderedOption[], key: string): string | u
   let v: string | undefined;
   for (const o of ordered) if (o.key === key) v = o.value;
   return v;
+}
+
+/** -h prints the usage, -V the version line (both exit 0); undefined when neither was given. */
+export function helpOrVersion(ordered: readonly OrderedOption[], usage: () => string, version: () => string,
+  stdout: (lines: string[]) => void): number | undefined {
+  if (has(ordered, 'h')) stdout(usage().split('\n'));
+  else if (has(ordered, 'V')) stdout([version()]);
+  else return undefined;
+  return 0;
 }
 
 /** util-linux's "Try '<prog> --help'" hint. */

@@ -1,7 +1,7 @@
 // --json and --output COLUMNS for listings, with findmnt's column names and JSON shape
 // ({"filesystems": [...]}, lower-case keys, "children" for the tree).
 import { ListedMount } from '../lib/list';
-import { propagationOf, mergedOptions } from '../tables/mountinfo';
+import { propagationOf } from '../tables/mountinfo';
 import { probeFile } from '../devices/probe';
 
 export const COLUMNS = ['SOURCE', 'TARGET', 'FSTYPE', 'OPTIONS', 'VFS-OPTIONS', 'FS-OPTIONS', 'PROPAGATION', 'ID', 'PARENT',
@@ -114,4 +114,3 @@ export function formatTable(mounts: ListedMount[], cols: Column[]): string[] {
   return rows.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join(' ').trimEnd());
 }
 
-export { mergedOptions };

@@ -1,9 +1,9 @@
 // Errors → util-linux 2.42's texts and exit codes, in one place.
-import * as fs from 'fs';
 import { MountFailure, UmountFailure } from '../lib/errors';
 import { strerror, E } from '../sys/errno';
 import { MountError } from '../sys/error';
 import { MountTable } from '../tables/mountinfo';
+import { stat, lstat } from '../lib/paths';
 
 export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
 
@@ -15,22 +15,6 @@ export interface Report {
   /** Lines for stderr. */
   err: string[];
   rc: number;
-}
-
-function lstatOk(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
-
-function statOk(p: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(p);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Kernel warnings on stdout ("mount warning:" / "mount warnings:"), infos only with -v. */
@@ -90,7 +74,7 @@ function syscallText(f: MountFailure): string {
   switch (err.errno) {
     case E.EPERM: {
       if (process.geteuid && process.geteuid() !== 0) return 'must be superuser to use mount';
-      const st = statOk(tgt);
+      const st = stat(tgt);
       if (st && (st.isDirectory() || (st.isFile() && f.kind === 'bind'))) return 'permission denied';
       return 'mount point is not a directory';
     }
@@ -101,14 +85,14 @@ function syscallText(f: MountFailure): string {
       return `${src} already mounted or mount point busy`;
     }
     case E.ENOENT: {
-      const l = lstatOk(tgt);
+      const l = lstat(tgt);
       if (!l) return 'mount point does not exist';
-      if (l.isSymbolicLink() && !statOk(tgt)) return 'mount point is a symbolic link to nowhere';
-      if (f.source && f.source.includes('/') && !lstatOk(f.source)) return `special device ${f.source} does not exist`;
+      if (l.isSymbolicLink() && !stat(tgt)) return 'mount point is a symbolic link to nowhere';
+      if (f.source && f.source.includes('/') && !lstat(f.source)) return `special device ${f.source} does not exist`;
       return `${err.syscall}() failed: ${strerror(err.errno)}`;
     }
     case E.ENOTDIR: {
-      const st = statOk(tgt);
+      const st = stat(tgt);
       if (!st || !st.isDirectory()) return 'mount point is not a directory';
       return `special device ${src} does not exist (a path prefix is not a directory)`;
     }
@@ -126,7 +110,7 @@ function syscallText(f: MountFailure): string {
     case E.ENODEV:
       return f.fstype !== undefined ? `unknown filesystem type '${f.fstype}'` : 'unknown filesystem type';
     case E.ENOTBLK: {
-      const st = statOk(src);
+      const st = stat(src);
       if (!st) return `${src} is not a block device, and stat(2) fails?`;
       if (st.isBlockDevice()) return `the kernel does not recognize ${src} as a block device; maybe "modprobe driver" is necessary`;
       if (st.isFile()) return `${src} is not a block device; try "-o loop"`;

@@ -1,5 +1,5 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
+import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
@@ -151,14 +151,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
     return EXIT.USAGE;
   };
-  if (has(ordered, 'h')) {
-    out.stdout(mountUsage(prog).split('\n'));
-    return EXIT.SUCCESS;
-  }
-  if (has(ordered, 'V')) {
-    out.stdout([versionLine(prog)]);
-    return EXIT.SUCCESS;
-  }
+  const info = helpOrVersion(ordered, () => mountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
+  if (info !== undefined) return info;
   const verbose = has(ordered, 'v');
   // --dry-run (or -f with -v twice): print the kernel calls the command would make, make none.
   const explain = has(ordered, 'dry-run') || (has(ordered, 'f') && ordered.filter((o) => o.key === 'v').length > 1);

@@ -1,7 +1,7 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp } from './args';
+import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { umountFailureText, otherErrorLine, EXIT } from './messages';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
@@ -65,14 +65,8 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
   const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
   if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
-  if (has(ordered, 'h')) {
-    out.stdout(umountUsage(prog).split('\n'));
-    return EXIT.SUCCESS;
-  }
-  if (has(ordered, 'V')) {
-    out.stdout([versionLine(prog)]);
-    return EXIT.SUCCESS;
-  }
+  const info = helpOrVersion(ordered, () => umountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
+  if (info !== undefined) return info;
   const verbose = has(ordered, 'v');
   const quiet = has(ordered, 'q');
   const req: UmountRequest = {

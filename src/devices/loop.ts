@@ -70,12 +70,6 @@ export function loopInfo(device: string): LoopInfo | undefined {
   };
 }
 
-export class LoopOverlapError extends Error {
-  constructor(readonly file: string) {
-    super(`overlapping loop device exists for ${file}`);
-  }
-}
-
 /** How a request relates to the devices already attached to the same file. */
 export function findLoopMatch(devices: LoopInfo[], file: string, offset: number, sizelimit: number):
   { kind: 'reuse'; dev: LoopInfo } | { kind: 'overlap'; dev: LoopInfo } | { kind: 'none' } {
@@ -99,8 +93,6 @@ export function findLoopMatch(devices: LoopInfo[], file: string, offset: number,
 export interface AttachedLoop {
   device: string;
   fd: number;
-  /** tsmount attached it in this run (so a failure must detach it). */
-  created: boolean;
   readOnly: boolean;
 }
 
@@ -151,7 +143,7 @@ export function attachLoop(file: string, opts: { offset: number; sizelimit: numb
       const flags = LO_FLAGS.AUTOCLEAR | (readOnly ? LO_FLAGS.READ_ONLY : 0);
       try {
         sysIoctl(devFd, LOOP_CONFIGURE, configBuffer(fileFd, opts.offset, opts.sizelimit, flags, file), 'ioctl(LOOP_CONFIGURE)', { source: file });
-        return { device: dev, fd: devFd, created: true, readOnly };
+        return { device: dev, fd: devFd, readOnly };
       } catch (e) {
         closeFd(devFd);
         // EBUSY: another process took the device between GET_FREE and CONFIGURE: try the next one.
@@ -165,12 +157,6 @@ export function attachLoop(file: string, opts: { offset: number; sizelimit: numb
   }
 }
 
-/** Open an attached device so that it stays alive (for reuse of an existing device). */
-export function holdLoop(device: string, readOnly: boolean): AttachedLoop {
-  const fd = fs.openSync(device, (readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR) | O.CLOEXEC);
-  return { device, fd, created: false, readOnly };
-}
-
 /** Detach a loop device (LOOP_CLR_FD). */
 export function detachLoop(device: string): void {
   const fd = fs.openSync(device, fs.constants.O_RDONLY | O.CLOEXEC);
@@ -181,9 +167,9 @@ export function detachLoop(device: string): void {
   }
 }
 
-/** Release our hold on a device; detach it too when we made it and the mount failed. */
+/** Release our hold on a device this run attached; detach it too when the mount failed. */
 export function releaseLoop(l: AttachedLoop, failed: boolean): void {
-  if (failed && l.created) {
+  if (failed) {
     try {
       sysIoctl(l.fd, LOOP_CLR_FD, 0, 'ioctl(LOOP_CLR_FD)', { source: l.device });
     } catch {

@@ -61,10 +61,36 @@ export function resolveTag(tag: Tag): string | undefined {
     /* not known to udev */
   }
   if (tag.name !== 'LABEL' && tag.name !== 'UUID') return undefined;
-  for (const dev of partitionDevices()) {
-    const r = probeFile(dev);
-    if (!r) continue;
-    if (tag.name === 'LABEL' ? r.label === tag.value : r.uuid?.toLowerCase() === tag.value.toLowerCase()) return dev;
+  const idx = probedPartitions();
+  return tag.name === 'LABEL' ? idx.byLabel.get(tag.value) : idx.byUuid.get(tag.value.toLowerCase());
+}
+
+interface PartitionIndex {
+  text: string;
+  byLabel: Map<string, string>;
+  byUuid: Map<string, string>;
+}
+let partitionIndex: PartitionIndex | undefined;
+
+/**
+ * LABEL and UUID of every device /proc/partitions lists, probed once and kept while that list is
+ * unchanged: mount -a with many tag entries probes each device once, not once per entry.
+ */
+function probedPartitions(): PartitionIndex {
+  let text = '';
+  try {
+    text = fs.readFileSync('/proc/partitions', 'utf8');
+  } catch {
+    /* no /proc: nothing to probe */
   }
-  return undefined;
+  if (partitionIndex?.text === text) return partitionIndex;
+  const byLabel = new Map<string, string>();
+  const byUuid = new Map<string, string>();
+  for (const dev of partitionDevices(text)) {
+    const r = probeFile(dev);
+    if (r?.label !== undefined && !byLabel.has(r.label)) byLabel.set(r.label, dev);
+    if (r?.uuid !== undefined && !byUuid.has(r.uuid.toLowerCase())) byUuid.set(r.uuid.toLowerCase(), dev);
+  }
+  partitionIndex = { text, byLabel, byUuid };
+  return partitionIndex;
 }

@@ -55,11 +55,6 @@ export function listMounts(req: ListRequest = {}, table: MountTable = MountTable
   return out;
 }
 
-/** The filesystem label of a mount's device, if it has one (for -l). */
-export function labelOf(e: Pick<MountEntry, 'source'>): string | undefined {
-  return labelOfSource(e.source);
-}
-
 /** The label of the filesystem on a /dev/… source. */
 export function labelOfSource(source: string): string | undefined {
   if (!source.startsWith('/dev/')) return undefined;

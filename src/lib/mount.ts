@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import { parseOptions, OptionItem, optionValue, formatOptions } from '../options/parse';
 import { resolveOptions, ResolvedOptions, userOption, hasUserOption } from '../options/resolve';
-import { lookupOption } from '../options/table';
 import { planMount, PlanInput } from '../plan/planner';
 import { Plan } from '../plan/types';
 import { runPlan, ExecutorMode, executorFromEnv, StepError, ExecResult } from '../exec/run';
@@ -367,7 +366,6 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
     if (source !== undefined && !o.remount && !req.noCanonicalize) source = canonical(source);
-    if (o.bind && (req.types !== undefined && req.types !== 'none')) { /* util-linux ignores -t for binds from fstab */ }
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
@@ -557,4 +555,3 @@ function recordUtab(plan: Plan, r: ExecResult): void {
   }
 }
 
-export { lookupOption };

@@ -20,9 +20,19 @@ export function withPrefix(prefix: string | undefined, target: string): string {
 }
 
 // throwIfNoEntry: a missing path is an answer, not an exception (mount -a asks thousands of times).
-function stat(p: string): fs.Stats | undefined {
+/** stat(2) of a path, or undefined when it cannot be stat'ed. */
+export function stat(p: string): fs.Stats | undefined {
   try {
     return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** lstat(2) of a path (a final symlink itself), or undefined. */
+export function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -41,11 +51,7 @@ export function isDirectory(p: string): boolean {
 }
 
 export function exists(p: string): boolean {
-  try {
-    return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
-  }
+  return lstat(p) !== undefined;
 }
 
 /**

@@ -150,9 +150,3 @@ function addOwner(steps: Step[], target: string, input: PlanInput): void {
     steps.push({ op: 'owner', target, uid: ow.uid, gid: ow.gid, mode: ow.mode });
   }
 }
-
-/** Plan an unmount: umount2(target, flags). */
-export interface UmountPlan {
-  target: string;
-  flags: number;
-}

@@ -14,7 +14,7 @@ interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
-  ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
+  ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; statx: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -55,7 +55,6 @@ function load(): Bound {
       attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
     })), 'size_t']),
     statmount: S(['void *', 'void *', 'size_t', 'uint']),
-    listmount: S(['void *', 'void *', 'size_t', 'uint']),
     statx: C('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
     ioctlPtr: C('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     ioctlInt: C('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
@@ -229,10 +228,6 @@ export function sysStatmount(req: Buffer, buf: Buffer): void {
 
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
   call('statx', () => `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, path, flags, mask, buf));
-}
-
-export function sysListmount(req: Buffer, ids: BigUint64Array): number {
-  return call('listmount', () => '<req>, <ids>', {}, () => load().listmount(numbers().listmount, req, ids, ids.length, 0));
 }
 
 // ---- fs-context message log -------------------------------------------------
