@@ -65,6 +65,39 @@ export function resolveTag(tag: Tag): string | undefined {
   return tag.name === 'LABEL' ? idx.byLabel.get(tag.value) : idx.byUuid.get(tag.value.toLowerCase());
 }
 
+/** Same tag name and value ('LABEL="x"' equals 'LABEL=x'; UUIDs compare without case). */
+export function sameTag(a: Tag | undefined, b: Tag): boolean {
+  if (!a || a.name !== b.name) return false;
+  return a.name === 'UUID' ? a.value.toLowerCase() === b.value.toLowerCase() : a.value === b.value;
+}
+
+const deviceTagCache = new Map<string, Partial<Record<TagName, string>>>();
+
+/**
+ * Does the device (or image) at `dev` carry this tag? As libmount's mnt_cache_device_has_tag():
+ * the device is probed once per run, whatever the number of tags asked about.
+ */
+export function deviceHasTag(dev: string, tag: Tag): boolean {
+  let tags = deviceTagCache.get(dev);
+  if (!tags) {
+    tags = {};
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(dev);
+    } catch {
+      /* nothing there: no tags */
+    }
+    if (st && (st.isBlockDevice() || st.isFile())) {
+      const r = probeFile(dev);
+      if (r?.label !== undefined) tags.LABEL = r.label;
+      if (r?.uuid !== undefined) tags.UUID = r.uuid;
+    }
+    deviceTagCache.set(dev, tags);
+  }
+  const v = tags[tag.name];
+  return v !== undefined && sameTag({ name: tag.name, value: v }, tag);
+}
+
 interface PartitionIndex {
   text: string;
   byLabel: Map<string, string>;

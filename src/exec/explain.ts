@@ -123,21 +123,33 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
       const out: string[] = [];
       const viaMount2 = legacy || (mode === 'auto' && needsLegacy(step));
       if (viaMount2 && !legacy) out.push('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
-      step.types.forEach((t, i) => {
+      for (const [i, t] of step.types.entries()) {
         if (i > 0) out.push(`# on EINVAL or ENODEV, the next type:`);
+        const h = step.helpers?.[t];
+        if (h) {
+          out.push(...explainStep(h, mode, fds, tfd, loopDev), '# the helper ends the list');
+          break;
+        }
         out.push(...(viaMount2 ? legacyNew(step, t, source, tpath(step.target)) : fdNew(step, t, source, fds, tfd)));
-      });
+      }
       return out;
     }
     case 'bind': {
       if (legacy) {
-        const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.BIND | (step.recursive ? MS.REC : 0))}, NULL)`];
+        const out: string[] = [];
+        let src = step.source;
+        if (step.noFollow) {
+          const sfd = fds.open();
+          out.push(`open(${q(step.source)}, O_PATH|O_NOFOLLOW|O_CLOEXEC) = ${sfd}`);
+          src = `/proc/self/fd/${sfd}`;
+        }
+        out.push(`mount(${q(src)}, ${q(tpath(step.target))}, NULL, ${msFlagNames(MS.BIND | (step.recursive ? MS.REC : 0))}, NULL)`);
         if (step.msFlags || step.attrClr) out.push(`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`);
         out.push(...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr, step.recursive ? step.source : step.target));
         return out;
       }
       const fd = fds.open();
-      const out = [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC${step.recursive ? '|AT_RECURSIVE' : ''}) = ${fd}`];
+      const out = [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC${step.recursive ? '|AT_RECURSIVE' : ''}${step.noFollow ? '|AT_SYMLINK_NOFOLLOW' : ''}) = ${fd}`];
       if (step.attrSet || step.attrClr) out.push(`mount_setattr(${fd}, "", AT_EMPTY_PATH, ${attrStruct(step.attrSet, step.attrClr)}, 32)`);
       if (step.idmap !== undefined) out.push(`mount_setattr(${fd}, "", AT_EMPTY_PATH, {attr_set=MOUNT_ATTR_IDMAP, userns_fd=<${step.idmap}>}, 32)`);
       if (step.recursiveSet || step.recursiveClr) out.push(`mount_setattr(${fd}, "", AT_EMPTY_PATH|AT_RECURSIVE, ${attrStruct(step.recursiveSet, step.recursiveClr)}, 32)`);
@@ -145,9 +157,17 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
       return out;
     }
     case 'move': {
-      if (legacy) return [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, MS_MOVE, NULL)`];
+      const flags = step.attrSet || step.attrClr;
+      if (legacy) {
+        const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, MS_MOVE, NULL)`];
+        if (flags) out.push(`mount("none", ${q(step.target)}, NULL, MS_REMOUNT|MS_BIND|<its flags>${step.attrSet ? `|${msFlagNames(attrsToMs(step.attrSet))}` : ''}, NULL)`);
+        return out;
+      }
       const fd = fds.open();
-      return [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLOEXEC) = ${fd}`, attachLine(fd, step.target, tfd, step.beneath), `close(${fd})`];
+      const out = [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLOEXEC) = ${fd}`, attachLine(fd, step.target, tfd, step.beneath)];
+      if (flags) out.push(`mount_setattr(${fd}, "", AT_EMPTY_PATH, ${attrStruct(step.attrSet, step.attrClr)}, 32)`);
+      out.push(`close(${fd})`);
+      return out;
     }
     case 'reconfigure': {
       if (legacy) {

@@ -87,7 +87,8 @@ export function fdNewMount(step: FsMountStep, type: string, source: string | und
 /** open_tree(CLONE[|AT_RECURSIVE]) → mount_setattr on the detached copy → move_mount: bind,ro is atomic. */
 export function fdBind(step: BindStep, targetFd?: number): void {
   const ctx = { source: step.source, target: step.target };
-  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | (step.recursive ? AT.RECURSIVE : 0), ctx);
+  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | (step.recursive ? AT.RECURSIVE : 0)
+    | (step.noFollow ? AT.SYMLINK_NOFOLLOW : 0), ctx);
   try {
     if (step.attrSet || step.attrClr) {
       sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
@@ -105,6 +106,8 @@ export function fdMove(step: MoveStep, targetFd?: number): void {
   const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLOEXEC, ctx);
   try {
     attach(fd, step.target, step.beneath, ctx, targetFd);
+    // The fd still names the moved mount: its flags change where it now is, others kept.
+    if (step.attrSet || step.attrClr) sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
   } finally {
     closeFd(fd);
   }

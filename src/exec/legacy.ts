@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sysMount, sysUmount2 } from '../sys/syscalls';
-import { MS, MOUNT_ATTR, MNT } from '../sys/constants';
+import { MS, MOUNT_ATTR, MNT, O } from '../sys/constants';
 import { lookupOption } from '../options/table';
 import { MountTable } from '../tables/mountinfo';
 import { MountError } from '../sys/error';
@@ -73,7 +73,15 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
 export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
-  sysMount(step.source, at(step.target, targetFd), null, MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
+  // A symlink source bound itself (X-mount.nocanonicalize): mount(2) follows /proc/self/fd/N of an
+  // O_PATH|O_NOFOLLOW descriptor to the link, not through it.
+  const src = step.noFollow ? fs.openSync(step.source, O.PATH | O.NOFOLLOW | O.CLOEXEC) : undefined;
+  try {
+    sysMount(src !== undefined ? `/proc/self/fd/${src}` : step.source, at(step.target, targetFd), null,
+      MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
+  } finally {
+    if (src !== undefined) fs.closeSync(src);
+  }
   // A second call when flags were asked for, set or cleared (bind,rw from a read-only source too).
   // (By path: /proc/self/fd/N names the directory under the new mount, not the mount itself.)
   undoOnFailure(step.target, () => {
@@ -85,6 +93,13 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
 export function legacyMove(step: MoveStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
   sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
+  if (step.attrSet || step.attrClr) {
+    // mount(2) sets per-mount flags only all at once: the moved mount's others are read and kept.
+    const now = MountTable.read().topAt(step.target);
+    const clrMs = attrsToMs(step.attrClr) | (step.attrClr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
+    const flags = ((currentMs(now?.vfsOptions ?? '') & ~clrMs) | attrsToMs(step.attrSet)) >>> 0;
+    sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | flags, null);
+  }
 }
 
 export function legacyReconfigure(step: ReconfigureStep): void {

@@ -2,7 +2,7 @@
 // fallback on ENOSYS, the read-only retry, type guessing, and undo on failure.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Plan, Step, FsMountStep } from '../plan/types';
+import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';
 import { MNT, MOUNT_ATTR } from '../sys/constants';
@@ -80,10 +80,26 @@ function either(mode: ExecutorMode, fd: () => void, legacy: () => void): void {
   }
 }
 
-function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult, targetFd?: number): void {
+/** Run a helper step; its exit status (and an exec failure) go into the result. */
+function helper(step: HelperStep, result: ExecResult, timeoutMs?: number): void {
+  const h = runHelper(step.program, step.argv, timeoutMs);
+  result.helperStatus = h.status;
+  if (h.execFailed) result.helperExecFailed = step.program;
+}
+
+/** Returns true when the kernel attached a new mount (false when a helper of the type list ran). */
+function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult,
+  opts: ExecOptions): boolean {
+  const targetFd = opts.targetFd;
   const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
   let lastError: MountError | undefined;
   for (const type of step.types) {
+    const h = step.helpers?.[type];
+    if (h) {
+      // libmount: a type with a helper is handed to it, and the helper's run ends the list.
+      helper(h, result, opts.helperTimeoutMs);
+      return false;
+    }
     // The read-only retry makes the mount read-only too, not only the superblock: util-linux
     // 2.42's new-API retry leaves the mount "rw" over an "ro" superblock.
     const tryOnce = (ro: boolean): void => {
@@ -104,7 +120,7 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
         } else throw e;
       }
       result.fstype = type;
-      return;
+      return true;
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
       lastError = e;
@@ -169,8 +185,8 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             result.loopDevice = loop.device;
             break;
           case 'fsmount':
-            newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result, opts.targetFd);
-            mounted = true;
+            mounted = newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result, opts)
+              || result.helperStatus === 0;
             break;
           case 'bind':
             either(mode, () => fdBind(step, opts.targetFd), () => legacyBind(step, opts.targetFd));
@@ -191,11 +207,7 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             either(mode, () => fdPropagate(step), () => legacyPropagate(step));
             break;
           case 'helper':
-            {
-              const h = runHelper(step.program, step.argv, opts.helperTimeoutMs);
-              result.helperStatus = h.status;
-              if (h.execFailed) result.helperExecFailed = step.program;
-            }
+            helper(step, result, opts.helperTimeoutMs);
             mounted = result.helperStatus === 0;
             break;
           case 'owner':
@@ -208,6 +220,8 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
         // What this run attached is taken down again (below): report it as not mounted.
         throw new StepError(me, step, mounted && !undoable(plan), result);
       }
+      // A helper that failed ends the plan: nothing was mounted for the later steps to work on.
+      if (result.helperStatus !== undefined && result.helperStatus !== 0) break;
     }
     failed = false;
     return result;

@@ -1,7 +1,7 @@
 // One mount(8) request, start to finish: fstab/mount-table lookup, option merging,
 // source and type resolution, the Plan, and its execution.
 import * as fs from 'fs';
-import { parseOptions, OptionItem, optionValue, formatOptions } from '../options/parse';
+import { parseOptions, OptionItem, optionValue, formatOptions, splitOptionString } from '../options/parse';
 import { resolveOptions, ResolvedOptions, userOption, hasUserOption } from '../options/resolve';
 import { planMount, PlanInput } from '../plan/planner';
 import { Plan } from '../plan/types';
@@ -166,7 +166,12 @@ function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): 
   }
   let entry: FstabEntry | undefined;
   if (src.fstab) {
-    if (both) entry = tables.fstab().entries.find((e) => e.source === req.source && e.target === req.target);
+    if (both) {
+      // mnt_table_find_pair(): the target as written or canonical, the source as fstabSourceMatches says.
+      const tgt = canonical(req.target as string);
+      entry = tables.fstab().entries.find((e) => (e.target === req.target || canonical(e.target) === tgt)
+        && tables.fstabSourceMatches(e, req.source as string));
+    }
     else if (req.target !== undefined) {
       entry = tables.fstabByTarget(req.target);
       if (!entry && req.swapMatch) entry = tables.fstabBySource(req.target);
@@ -341,14 +346,21 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
 
   if (look.target === undefined) throw new UsageError('no mount point specified', 1, look.source);
   let target = withPrefix(req.targetPrefix, look.target);
+  // X-mount.nocanonicalize[=source|target]: that path is used as given, a symlink itself included.
+  const xnocanon = userOption(o, 'X-mount.nocanonicalize');
+  const canon = {
+    source: !req.noCanonicalize && xnocanon !== '' && xnocanon !== 'source',
+    target: !req.noCanonicalize && xnocanon !== '' && xnocanon !== 'target',
+  };
   // Check and pin in one step: the canonical path is read back from the opened target.
   const pin = o.remount || (o.propagation.length > 0 && !o.bind && !o.move && look.source === undefined)
-    ? undefined : pinTarget(target, req.noCanonicalize);
+    ? undefined : pinTarget(target, !canon.target);
   if (pin) {
-    if (!req.noCanonicalize) target = pin.path;
-  } else if (!req.noCanonicalize) target = canonical(target);
+    if (canon.target) target = pin.path;
+  } else if (canon.target) target = canonical(target);
   try {
-    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner, subdir, idmap);
+    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner, subdir, idmap, canon.source,
+      xnocanon === '' || xnocanon === 'source');
   } catch (e) {
     unpin(pin);
     throw e;
@@ -357,19 +369,22 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
 
 function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, items: OptionItem[], look: Lookup, target: string,
   pin: PinnedTarget | undefined, nofail: boolean, mkdirMode: number | undefined,
-  owner: { uid?: number; gid?: number; mode?: number }, subdir: string | undefined, idmap: string | undefined): Prepared {
+  owner: { uid?: number; gid?: number; mode?: number }, subdir: string | undefined, idmap: string | undefined,
+  canonSource: boolean, sourceNoFollow: boolean): Prepared {
 
   let source = look.source;
-  let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : look.fstype;
-  const typePattern = req.types !== undefined && isTypePattern(req.types) ? req.types : undefined;
+  // A type list, from -t or from fstab's type field ("foo,bar,ext2"), is tried in order.
+  const fstabList = req.types === undefined && look.fstype?.includes(',') ? look.fstype : undefined;
+  let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : fstabList ? undefined : look.fstype;
+  const typePattern = req.types !== undefined && isTypePattern(req.types) ? req.types : fstabList;
 
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
-    if (source !== undefined && !o.remount && !req.noCanonicalize) source = canonical(source);
+    if (source !== undefined && !o.remount && canonSource) source = canonical(source);
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
-        noMtab: req.noMtab, mkdirMode, owner, idmap },
+        noMtab: req.noMtab, mkdirMode, owner, idmap, sourceNoFollow: o.bind && sourceNoFollow },
     };
   }
   if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
@@ -386,7 +401,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
         throw new UsageError(`can't find ${source}`, 1, target);
       }
       source = dev;
-    } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && !req.noCanonicalize && exists(source)) {
+    } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && canonSource && exists(source)) {
       source = canonical(source);
     }
   }
@@ -462,12 +477,20 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   }
 
   let helper: string | undefined;
+  let listHelpers: Record<string, string> | undefined;
   if (!req.noHelpers && types.length === 1 && !guessing) helper = findHelper('mount', types[0]);
+  else if (!req.noHelpers) {
+    // libmount looks for /sbin/mount.TYPE for every type it tries, in a list as for one type.
+    for (const t of types) {
+      const h = findHelper('mount', t);
+      if (h) (listHelpers ??= {})[t] = h;
+    }
+  }
 
   return {
     nofail, pin,
     input: {
-      source, target, types, guessing, options: o, helper, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
+      source, target, types, guessing, options: o, helper, listHelpers, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
       noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
       rwOnly: req.rwOnly, mkdirMode, owner, subdir, idmap,
     },
@@ -530,18 +553,66 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   // The cached mount table is kept as it was read (mount -a compares against the table as it
   // was at the start, as util-linux does): no re-read per entry.
-  if (plan.utabOptions && !req.noMtab && r.helperStatus === undefined) recordUtab(plan, r);
+  if (plan.utabOptions && !req.noMtab) {
+    if (r.helperStatus === undefined) recordUtab(plan, r);
+    else if (r.helperStatus === 0) completeHelperUtab(plan, tables);
+  }
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
     helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice };
 }
 
-/** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
-function recordUtab(plan: Plan, r: ExecResult): void {
-  let mi: MountEntry | undefined;
+/**
+ * After a helper mounted (util-linux 2.40+): the helper may have written its own utab entry; the
+ * userspace options it lacks are added to it. Without one, an entry is added as for our own mount.
+ */
+function completeHelperUtab(plan: Plan, tables: Tables): void {
+  const wanted = splitOptionString(plan.utabOptions);
+  const name = (o: string): string => (o.includes('=') ? o.slice(0, o.indexOf('=')) : o);
+  const target = canonical(plan.target);
+  let found = false;
   try {
-    mi = statmountAt(plan.target);
+    updateUtab((entries) => {
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const e = entries[i];
+        if (e.target !== target || (plan.source !== undefined && e.source !== undefined && !sameSource(e.source, plan.source))) continue;
+        const have = new Set(splitOptionString(e.options ?? '').map(name));
+        const missing = wanted.filter((o) => !have.has(name(o)));
+        found = true;
+        if (!missing.length) return entries;
+        const next = [...entries];
+        next[i] = { ...e, options: [e.options, ...missing].filter(Boolean).join(',') };
+        return next;
+      }
+      return entries;
+    }, sysFlockExclusive);
   } catch {
-    mi = MountTable.read().topAt(plan.target);
+    /* a utab that cannot be written does not undo the mount */
+  }
+  if (!found) {
+    let mi: MountEntry | undefined;
+    try {
+      mi = statmountAt(target);
+    } catch {
+      mi = tables.mounts().topAt(target);
+    }
+    // Only a mount on the target itself: a helper that exited 0 without mounting leaves none.
+    if (mi && mi.target === target) recordUtab({ ...plan, target }, { messages: [], roFallback: false }, mi);
+  }
+}
+
+function sameSource(a: string, b: string): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+/** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
+function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
+  let mi = known;
+  if (!mi) {
+    try {
+      mi = statmountAt(plan.target);
+    } catch {
+      mi = MountTable.read().topAt(plan.target);
+    }
   }
   if (!mi) return;
   const entry = mi;

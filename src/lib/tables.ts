@@ -4,7 +4,8 @@ import { readFstab, Fstab, FstabEntry } from '../tables/fstab';
 import { MountTable } from '../tables/mountinfo';
 import { readUtab, UtabEntry } from '../tables/utab';
 import { defaultFstabPath } from './env';
-import { canonical } from './paths';
+import { canonical, isPseudoFs, isNetworkFs } from './paths';
+import { parseTag, resolveTag, sameTag, deviceHasTag } from '../devices/tags';
 import { statmountAt } from '../sys/statmount';
 import { MountError } from '../sys/error';
 import { MountEntry } from '../tables/mountinfo';
@@ -93,8 +94,45 @@ export class Tables {
     return this.targetIndex.get(canonical(target));
   }
 
+  /**
+   * fstab entry by source, as libmount's mnt_table_find_source(): a tag (LABEL=, UUID=, quoted or
+   * not) matches the same tag in fstab, else the device it names; a path matches the path as
+   * written, its canonical form, a tag the device carries, then each entry's canonical source.
+   */
   fstabBySource(source: string): FstabEntry | undefined {
+    const tag = parseTag(source);
+    if (!tag) return this.fstabBySourcePath(source);
+    const same = this.fstab().entries.find((e) => sameTag(parseTag(e.source), tag));
+    if (same) return same;
+    const dev = resolveTag(tag);
+    return dev === undefined ? undefined : this.fstabBySourcePath(dev);
+  }
+
+  /** libmount's mnt_table_find_srcpath(), in its order: native, canonical, evaluated tags, canonicalized entries. */
+  private fstabBySourcePath(path: string): FstabEntry | undefined {
     const entries = this.fstab().entries;
-    return entries.find((e) => e.source === source) ?? entries.find((e) => canonical(e.source) === canonical(source));
+    const native = entries.find((e) => e.source === path);
+    if (native) return native;
+    const cn = canonical(path);
+    if (cn === '') return undefined;
+    const canon = entries.find((e) => e.source === cn);
+    if (canon) return canon;
+    for (const e of entries) {
+      const t = parseTag(e.source);
+      if (t && deviceHasTag(cn, t)) return e;
+    }
+    return entries.find((e) => !parseTag(e.source) && e.source.includes('/') && !isPseudoFs(e.fstype) && !isNetworkFs(e.fstype)
+      && canonical(e.source) === cn);
+  }
+
+  /** Does fstab entry `e` name `source` (as mnt_fs_match_source(): as written, a tag, or the same device)? */
+  fstabSourceMatches(e: FstabEntry, source: string): boolean {
+    if (e.source === source) return true;
+    const tag = parseTag(source);
+    const et = parseTag(e.source);
+    if (tag && et) return sameTag(et, tag);
+    const cn = canonical(tag ? resolveTag(tag) ?? source : source);
+    if (et) return deviceHasTag(cn, et);
+    return e.source === cn || (e.source.includes('/') && canonical(e.source) === cn);
   }
 }

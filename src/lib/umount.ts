@@ -11,7 +11,7 @@ import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
 import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
 import { Tables } from './tables';
-import { canonical, isDirectory, isRegularFile } from './paths';
+import { canonical, isDirectory, isRegularFile, lstat } from './paths';
 import { UmountFailure } from './errors';
 
 export interface UmountRequest {
@@ -56,6 +56,10 @@ function topmostOfSource(table: MountTable, source: string): MountEntry | undefi
  * give the kernel's verdict.
  */
 export function findMountFor(spec: string, table: MountTable, noCanonicalize = false): Found {
+  // As libmount's mnt_table_find_target(): the path as written first (a mount on a symlink, made
+  // with X-mount.nocanonicalize, is found only so), then its canonical form.
+  const native = spec.startsWith('/') ? table.topAt(spec) : undefined;
+  if (native) return { target: native.target, entry: native };
   const path = noCanonicalize ? spec : canonical(spec);
   const byTarget = table.topAt(path);
   if (byTarget) return { target: byTarget.target, entry: byTarget };
@@ -84,6 +88,19 @@ function removeUtab(entry: MountEntry | undefined, target: string, tables: Table
     tables.invalidateUtab();
   } catch {
     /* utab trouble does not undo an unmount */
+  }
+}
+
+/**
+ * umount2(); a mount on a symlink itself (X-mount.nocanonicalize) is reached only without
+ * following it: on EINVAL with a symlink there, again with UMOUNT_NOFOLLOW, as libmount does.
+ */
+function umount2Target(target: string, flags: number): void {
+  try {
+    sysUmount2(target, flags);
+  } catch (e) {
+    if (!(e instanceof MountError) || e.errno !== E.EINVAL || !lstat(target)?.isSymbolicLink()) throw e;
+    sysUmount2(target, flags | MNT.UMOUNT_NOFOLLOW);
   }
 }
 
@@ -117,7 +134,7 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
     return result;
   }
   try {
-    sysUmount2(target, umountFlags(req));
+    umount2Target(target, umountFlags(req));
   } catch (e) {
     if (e instanceof MountError && e.errno === E.EBUSY && req.readOnlyFallback) {
       try {

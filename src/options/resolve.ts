@@ -63,8 +63,26 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
   return out.reverse().map((c) => c.item);
 }
 
+/**
+ * The options an option stands for (the table's `implies`), inserted right after it, as libmount
+ * does for a superuser's mount: "user,exec" → "user,noexec,nosuid,nodev,exec" → exec wins.
+ */
+export function expandImplied(items: readonly OptionItem[]): OptionItem[] {
+  const out: OptionItem[] = [];
+  for (const item of items) {
+    const def = lookupOption(item.name);
+    if (!def?.implies || (item.name === 'user' && item.raw !== undefined)) {
+      out.push(item);
+      continue;
+    }
+    if (!def.replacedByImplied) out.push(item);
+    for (const name of def.implies) out.push({ name });
+  }
+  return out;
+}
+
 export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
-  const items = mergeOptions(input);
+  const items = mergeOptions(expandImplied(input));
   let msFlags = 0;
   let attrSet = 0;
   let attrClr = 0;

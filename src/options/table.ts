@@ -42,6 +42,14 @@ export interface OptionDef {
    * family). Defaults to the name itself, so duplicates of one name also keep only the last.
    */
   readonly group: string;
+  /**
+   * Options this one stands for too, inserted right after it (without a value): user, users →
+   * noexec,nosuid,nodev; owner, group → nosuid,nodev (libmount's MS_SECURE / MS_OWNERSECURE).
+   * A later exec/suid/dev still wins.
+   */
+  readonly implies?: readonly string[];
+  /** Only its implied options remain (owner, group: libmount removes them once applied). */
+  readonly replacedByImplied?: boolean;
 }
 
 interface Spec {
@@ -55,6 +63,8 @@ interface Spec {
   noUtab?: boolean;
   negation?: string;
   group?: string;
+  implies?: readonly string[];
+  replacedByImplied?: boolean;
 }
 
 const defs = new Map<string, OptionDef>();
@@ -64,7 +74,7 @@ function def(name: string, s: Spec): void {
   const d: OptionDef = {
     name, cls: s.cls, ms: s.ms ?? 0, invert: s.invert ?? false, attr: s.attr ?? 0, value: s.value ?? 'none',
     prefix: s.prefix ?? false, noHelper: s.noHelper ?? false, noUtab: s.noUtab ?? false, negation: s.negation,
-    group: s.group ?? name,
+    group: s.group ?? name, implies: s.implies, replacedByImplied: s.replacedByImplied,
   };
   if (d.prefix) prefixes.push(d);
   else defs.set(name, d);
@@ -111,11 +121,17 @@ for (const [name, ms] of [['unbindable', MS.UNBINDABLE], ['private', MS.PRIVATE]
 // ---- the userspace map: never sent to the kernel --------------------------
 def('defaults', { cls: 'userspace', noHelper: true, noUtab: true });
 pair('noauto', 'auto', { cls: 'userspace', noHelper: true, noUtab: true }, false);
-def('user', { cls: 'userspace', value: 'optional', negation: 'nouser', group: 'user' });
+const SECURE = ['noexec', 'nosuid', 'nodev'];
+const OWNER_SECURE = ['nosuid', 'nodev'];
+// user=NAME (a value) is the name recorded by a non-root mount: it implies nothing.
+def('user', { cls: 'userspace', value: 'optional', negation: 'nouser', group: 'user', implies: SECURE });
 def('nouser', { cls: 'userspace', negation: 'user', group: 'user', noUtab: true });
-pair('users', 'nousers', { cls: 'userspace', noUtab: true }, false);
-pair('owner', 'noowner', { cls: 'userspace', noUtab: true }, false);
-pair('group', 'nogroup', { cls: 'userspace', noUtab: true }, false);
+def('users', { cls: 'userspace', noUtab: true, negation: 'nousers', group: 'users', implies: SECURE });
+def('nousers', { cls: 'userspace', noUtab: true, negation: 'users', group: 'users' });
+def('owner', { cls: 'userspace', noUtab: true, negation: 'noowner', group: 'owner', implies: OWNER_SECURE, replacedByImplied: true });
+def('noowner', { cls: 'userspace', noUtab: true, negation: 'owner', group: 'owner' });
+def('group', { cls: 'userspace', noUtab: true, negation: 'nogroup', group: 'group', implies: OWNER_SECURE, replacedByImplied: true });
+def('nogroup', { cls: 'userspace', noUtab: true, negation: 'group', group: 'group' });
 def('_netdev', { cls: 'userspace' });
 def('comment', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
 def('x-', { cls: 'userspace', prefix: true, noHelper: true });

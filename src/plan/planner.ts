@@ -4,7 +4,7 @@ import { ResolvedOptions } from '../options/resolve';
 import { optionValue, OptionItem } from '../options/parse';
 import { helperOptionString, utabOptionString } from '../options/render';
 import { MS } from '../sys/constants';
-import { DataOption, Plan, Step } from './types';
+import { DataOption, HelperStep, Plan, Step } from './types';
 
 export interface PlanInput {
   source?: string;
@@ -16,6 +16,10 @@ export interface PlanInput {
   options: ResolvedOptions;
   /** Path of /sbin/mount.TYPE when a helper will do the mount. */
   helper?: string;
+  /** Helpers found for types of a list (type → /sbin/mount.TYPE), tried in the list's order. */
+  listHelpers?: Record<string, string>;
+  /** X-mount.nocanonicalize(=source): bind a symlink source itself. */
+  sourceNoFollow?: boolean;
   /** The type as given to the helper (for its -t argument). */
   helperType?: string;
   sloppy?: boolean;
@@ -68,7 +72,8 @@ export function planMount(input: PlanInput): Plan {
   if (input.mkdirMode !== undefined) steps.push({ op: 'mkdir', path: target, mode: input.mkdirMode });
 
   if (o.move) {
-    steps.push({ op: 'move', source: input.source ?? '', target, beneath: !!input.beneath });
+    // --move -o ro (util-linux 2.42): per-mount flags applied to the moved mount.
+    steps.push({ op: 'move', source: input.source ?? '', target, beneath: !!input.beneath, attrSet: o.attrSet, attrClr: o.attrClr });
     steps.push(...propagationSteps(target, o));
     return { kind: 'move', source: input.source, target, steps, utabOptions: '' };
   }
@@ -93,7 +98,7 @@ export function planMount(input: PlanInput): Plan {
     steps.push({
       op: 'bind', source: input.source ?? '', target, recursive: o.rbind, attrSet: o.attrSet, attrClr: o.attrClr,
       recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS,
-      beneath: !!input.beneath, ...defined({ idmap: input.idmap }),
+      beneath: !!input.beneath, ...defined({ idmap: input.idmap, noFollow: input.sourceNoFollow || undefined }),
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
@@ -107,17 +112,9 @@ export function planMount(input: PlanInput): Plan {
   }
 
   if (input.helper) {
-    const argv = [input.source ?? 'none', target];
-    if (input.sloppy) argv.push('-s');
-    if (input.fake) argv.push('-f');
-    if (input.noMtab) argv.push('-n');
-    if (input.verbose) argv.push('-v');
-    argv.push('-o', helperOptionString(o.items, o.readOnly));
-    const t = input.helperType;
-    if (t && t.includes('.') && !input.helper.endsWith(t)) argv.push('-t', t);
-    steps.push({ op: 'helper', program: input.helper, argv });
+    steps.push(helperStep(input, input.helper, input.helperType));
     steps.push(...propagationSteps(target, o));
-    return { kind: 'helper', source: input.source, target, steps, utabOptions: '' };
+    return { kind: 'helper', source: input.source, target, steps, utabOptions };
   }
 
   if (input.loop) {
@@ -130,11 +127,31 @@ export function planMount(input: PlanInput): Plan {
     target, data, sbFlags: o.sbFlags, sbReadOnly, attrSet: o.attrSet, attrClr: o.attrClr,
     recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags, dataString: dataString(data),
     exclusive: !!input.exclusive, beneath: !!input.beneath,
-    roFallback: !o.readOnly && !input.rwOnly, ...defined({ subdir: input.subdir, idmap: input.idmap }),
+    roFallback: !o.readOnly && !input.rwOnly, ...defined({ subdir: input.subdir, idmap: input.idmap, helpers: listHelperSteps(input) }),
   });
   steps.push(...propagationSteps(target, o));
   addOwner(steps, target, input);
   return { kind: 'mount', source: input.source, target, steps, utabOptions };
+}
+
+/** /sbin/mount.TYPE SOURCE TARGET [-sfnv] -o OPTIONS [-t TYPE] as util-linux calls it. */
+function helperStep(input: PlanInput, program: string, type: string | undefined): HelperStep {
+  const o = input.options;
+  const argv = [input.source ?? 'none', input.target];
+  if (input.sloppy) argv.push('-s');
+  if (input.fake) argv.push('-f');
+  if (input.noMtab) argv.push('-n');
+  if (input.verbose) argv.push('-v');
+  argv.push('-o', helperOptionString(o.items, o.readOnly));
+  if (type && type.includes('.') && !program.endsWith(type)) argv.push('-t', type);
+  return { op: 'helper', program, argv };
+}
+
+function listHelperSteps(input: PlanInput): Record<string, HelperStep> | undefined {
+  if (!input.listHelpers) return undefined;
+  const out: Record<string, HelperStep> = {};
+  for (const [type, program] of Object.entries(input.listHelpers)) out[type] = helperStep(input, program, type);
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Only the keys whose value is set: plans stay free of `undefined` fields. */

@@ -50,6 +50,11 @@ export interface FsMountStep {
   subdir?: string;
   /** X-mount.idmap: the ID mapping (or a user-namespace path) for an idmapped mount. */
   idmap?: string;
+  /**
+   * /sbin/mount.TYPE helpers for types of a list (fstab "a,b,c" or -t a,b,c): trying such a type
+   * runs its helper instead of the kernel, and whatever the helper does ends the list (libmount).
+   */
+  helpers?: Record<string, HelperStep>;
 }
 
 export interface BindStep {
@@ -65,6 +70,8 @@ export interface BindStep {
   msFlags: number;
   beneath: boolean;
   idmap?: string;
+  /** X-mount.nocanonicalize(=source): a symlink source is bound itself, not what it points to. */
+  noFollow?: boolean;
 }
 
 export interface MoveStep {
@@ -72,6 +79,9 @@ export interface MoveStep {
   source: string;
   target: string;
   beneath: boolean;
+  /** Per-mount flags set and cleared on the moved mount (--move -o ro); others are kept. */
+  attrSet: number;
+  attrClr: number;
 }
 
 /** Remount: reconfigure the superblock, then reset per-mount flags (fspick … mount_setattr, or MS_REMOUNT). */

@@ -29,7 +29,11 @@ test('helper options drop every MNT_NOHLPS option', (t) => {
 test('helper options keep user/users, _netdev, nofail, uhelper=, helper=, VFS flags and fs options', (t) => {
   t.is(helper('user=alice,_netdev,nofail,uhelper=udisks,helper=foo,nosuid,noatime,sync,vers=4.2,addr="1,2"'),
     'rw,user=alice,_netdev,nofail,uhelper=udisks,helper=foo,nosuid,noatime,sync,vers=4.2,addr="1,2"');
-  t.is(helper('users,owner,group'), 'rw,users,owner,group');
+  // As util-linux 2.42 passes them (checked against its mount): users → noexec,nosuid,nodev after it;
+  // owner and group → nosuid,nodev in their place; the last of each flag wins.
+  t.is(helper('users,owner,group'), 'rw,users,noexec,nosuid,nodev');
+  t.is(helper('owner,suid'), 'rw,nodev,suid');
+  t.is(helper('users,owner,group,exec'), 'rw,users,nosuid,nodev,exec');
 });
 
 test('helper options keep bind, rbind and remount (not MNT_NOHLPS)', (t) => {

@@ -268,8 +268,11 @@ test('unknown options are filesystem data, all kept in order', (t) => {
 test('userspace options are collected, never flags', (t) => {
   const r = R('defaults,noauto,user,_netdev,x-foo=1,X-mount.mkdir=0700,nofail,comment=hi,loop,offset=512');
   t.deepEqual(r.userspace.map((i) => i.name), ['defaults', 'noauto', 'user', '_netdev', 'x-foo', 'X-mount.mkdir', 'nofail', 'comment', 'loop', 'offset']);
-  t.is(r.msFlags, 0);
-  t.is(r.attrSet, 0);
+  // ... but user implies noexec,nosuid,nodev (libmount's MS_SECURE for a superuser's mount)
+  t.is(r.msFlags, MS.NOEXEC | MS.NOSUID | MS.NODEV);
+  t.is(r.attrSet, MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV);
+  t.is(R('user=alice').msFlags, 0, 'user=NAME implies nothing');
+  t.is(R('users,exec,dev').msFlags, MS.NOSUID, 'a later exec/dev wins');
   t.deepEqual(r.data, []);
 });
 
