@@ -260,6 +260,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     req.source = source;
     req.target = targetOpt;
   } else if (positional.length === 1) {
+    // mount.c: one argument goes with --source or --target, not with both.
+    if (source !== undefined && targetOpt !== undefined) return badUsage();
     const arg = positional[0];
     if (source !== undefined && /^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
       // mount.c: -L, -U or --source together with a LABEL=/UUID= argument

@@ -5,6 +5,7 @@ import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
 import { ExecutorMode, needsLegacy } from './run';
 import { attrsToMs, currentMs, PER_MOUNT } from './legacy';
+import { splitSubtype } from './fd';
 import { MountTable, MountEntry } from '../tables/mountinfo';
 
 const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
@@ -50,7 +51,9 @@ function attachLine(mfd: number, target: string, tfd: number | undefined, beneat
 function fdNew(step: FsMountStep, type: string, source: string | undefined, fds: Fds, tfd: number | undefined): string[] {
   const out: string[] = [];
   const fs = fds.open();
-  out.push(`fsopen(${q(type)}, FSOPEN_CLOEXEC) = ${fs}`);
+  const { fstype, subtype } = splitSubtype(type);
+  out.push(`fsopen(${q(fstype)}, FSOPEN_CLOEXEC) = ${fs}`);
+  if (subtype !== undefined) out.push(`fsconfig(${fs}, FSCONFIG_SET_STRING, "subtype", ${q(subtype)}, 0)`);
   if (source !== undefined) out.push(`fsconfig(${fs}, FSCONFIG_SET_STRING, "source", ${q(source)}, 0)`);
   out.push(...fsconfigLines(fs, step.data, step.sbFlags));
   if (step.sbReadOnly) out.push(`fsconfig(${fs}, FSCONFIG_SET_FLAG, "ro", NULL, 0)`);

@@ -56,12 +56,25 @@ function setRecursive(fd: number, set: number, clr: number, ctx: { target: strin
   if (set || clr) sysMountSetattr(fd, '', AT.EMPTY_PATH | AT.RECURSIVE, { attrSet: set, attrClr: clr, propagation: 0 }, ctx);
 }
 
+/**
+ * "fuse.sshfs" → fsopen("fuse") and the subtype "sshfs", as mount(2) splits it for filesystems that
+ * have subtypes (fuse, fuseblk). fsopen("fuse.sshfs") would be accepted but the subtype dropped, and
+ * the mount listed as plain "fuse" (util-linux 2.42's fd-based path does that).
+ */
+export function splitSubtype(type: string): { fstype: string; subtype?: string } {
+  const dot = type.indexOf('.');
+  const base = dot > 0 ? type.slice(0, dot) : type;
+  return dot > 0 && (base === 'fuse' || base === 'fuseblk') ? { fstype: base, subtype: type.slice(dot + 1) } : { fstype: type };
+}
+
 /** fsopen → fsconfig(source, options, flags) → CMD_CREATE → fsmount → move_mount, for one type. */
 export function fdNewMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, sink: FdSink, targetFd?: number): void {
   const ctx = { source, target: step.target };
-  const fsfd = sysFsopen(type, FSOPEN_CLOEXEC);
+  const { fstype, subtype } = splitSubtype(type);
+  const fsfd = sysFsopen(fstype, FSOPEN_CLOEXEC);
   let mfd = -1;
   try {
+    if (subtype !== undefined) sysFsconfig(fsfd, FSCONFIG.SET_STRING, 'subtype', subtype, 0, ctx);
     if (source !== undefined) sysFsconfig(fsfd, FSCONFIG.SET_STRING, 'source', source, 0, ctx);
     configure(fsfd, step.data, step.sbFlags, ctx);
     if (sbReadOnly) sysFsconfig(fsfd, FSCONFIG.SET_FLAG, 'ro', null, 0, ctx);

@@ -25,6 +25,9 @@ import { parseIdmap } from '../exec/idmap';
 import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists } from './paths';
 import { userId, groupId } from './users';
+import { parseSize } from '../options/size';
+
+export { parseSize };
 
 export type OptionsMode = 'prepend' | 'append' | 'replace' | 'ignore';
 
@@ -128,18 +131,6 @@ function numericIds(items: OptionItem[], spec: string | undefined): OptionItem[]
 function parseMode(v: string, items: OptionItem[], spec: string | undefined): number {
   if (!/^[0-7]{1,4}$/.test(v)) throw optionsError(items, spec);
   return parseInt(v, 8);
-}
-
-/** Sizes as strtosize() reads them: 1K, 2M, 3G, 1KiB, 1KB (decimal) … */
-export function parseSize(v: string): number | undefined {
-  const m = /^([0-9]+)\s*([KMGTPE]?)(iB|B)?$/i.exec(v.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2].toUpperCase();
-  const base = m[3] && m[3].toUpperCase() === 'B' ? 1000 : 1024;
-  const exp = unit ? 'KMGTPE'.indexOf(unit) + 1 : 0;
-  const bytes = n * base ** exp;
-  return Number.isSafeInteger(bytes) ? bytes : undefined; // beyond 2^53: refused rather than rounded
 }
 
 interface Lookup {
@@ -315,26 +306,6 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
   // Options libmount refuses in this build: loop encryption (removed from the kernel) and dm-verity.
   if (items.some((it) => it.name === 'encryption' || it.name.startsWith('verity.'))) throw optionsError(items, spec);
 
-  let mkdirMode: number | undefined;
-  let subdir: string | undefined;
-  let idmap: string | undefined;
-  const owner: { uid?: number; gid?: number; mode?: number } = {};
-  for (const it of items) {
-    const v = optionValue(it);
-    if (it.name === 'X-mount.mkdir' || it.name === 'x-mount.mkdir') mkdirMode = v ? parseMode(v, items, spec) : 0o755;
-    else if (it.name === 'X-mount.owner') {
-      owner.uid = userId(v ?? '');
-      if (owner.uid === undefined) throw optionsError(items, spec, 'Invalid argument');
-    } else if (it.name === 'X-mount.group') {
-      owner.gid = groupId(v ?? '');
-      if (owner.gid === undefined) throw optionsError(items, spec, 'Invalid argument');
-    } else if (it.name === 'X-mount.mode') owner.mode = parseMode(v ?? '', items, spec);
-    else if (it.name === 'X-mount.subdir') subdir = v ?? '';
-    else if (it.name === 'X-mount.idmap') {
-      if (!v || !parseIdmap(v)) throw optionsError(items, spec);
-      idmap = v;
-    }
-  }
   let o: ResolvedOptions;
   try {
     o = resolveOptions(items);
@@ -342,6 +313,19 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     if (e instanceof UsageError) throw optionsError(items, spec);
     throw e;
   }
+  // X-mount.* options: the first of each counts (libmount's mnt_optlist_get_named).
+  const mk = userOption(o, 'X-mount.mkdir') ?? userOption(o, 'x-mount.mkdir');
+  const mkdirMode = mk === undefined ? undefined : mk ? parseMode(mk, items, spec) : 0o755;
+  const owner: { uid?: number; gid?: number; mode?: number } = {};
+  const ownerName = userOption(o, 'X-mount.owner');
+  if (ownerName !== undefined && (owner.uid = userId(ownerName)) === undefined) throw optionsError(items, spec, 'Invalid argument');
+  const groupName = userOption(o, 'X-mount.group');
+  if (groupName !== undefined && (owner.gid = groupId(groupName)) === undefined) throw optionsError(items, spec, 'Invalid argument');
+  const modeValue = userOption(o, 'X-mount.mode');
+  if (modeValue !== undefined) owner.mode = parseMode(modeValue, items, spec);
+  const subdir = userOption(o, 'X-mount.subdir');
+  const idmap = userOption(o, 'X-mount.idmap');
+  if (idmap !== undefined && (!idmap || !parseIdmap(idmap))) throw optionsError(items, spec);
   const nofail = hasUserOption(o, 'nofail');
 
   if (look.target === undefined) throw new UsageError('no mount point specified', 1, look.source);
@@ -431,7 +415,8 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     const offset = offsetOpt !== undefined ? parseSize(offsetOpt) : 0;
     const sizelimit = sizeOpt !== undefined ? parseSize(sizeOpt) : 0;
     if (offset === undefined || sizelimit === undefined) {
-      throw optionsError(items, target);
+      // libmount sets up loop devices before it canonicalizes the target: it names it as given.
+      throw optionsError(items, withPrefix(req.targetPrefix, look.target ?? target));
     }
     // The same file, offset already mounted on this very target: nothing to do but say so.
     const table = tables.mounts();

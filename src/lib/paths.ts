@@ -2,11 +2,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** realpath() when the path exists, else the path as given (libmount keeps unresolvable paths). */
+/**
+ * realpath() when the path exists, else the path as given (libmount keeps unresolvable paths).
+ * The C library's realpath (readlink per component), not Node's JavaScript one (lstat per
+ * component): lstat of a FUSE mount point asks its server, and a dead server would hang us.
+ */
 export function canonical(p: string): string {
   if (p === '') return p; // realpath("") would be the current directory: an empty path names nothing
   try {
-    return fs.realpathSync(p);
+    return fs.realpathSync.native(p);
   } catch {
     return p;
   }

@@ -237,8 +237,13 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
   const table = tables.mounts();
   const found = findMountFor(spec, table, req.noCanonicalize);
   if (!found.entry) throw new UmountNotFound(spec);
-  // Over-mounts sit on the same mount point as children of the target mount: descendants() has them.
-  for (const e of [...table.descendants(found.entry), found.entry]) {
+  // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
+  // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
+  // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
+  const stack = table.allAt(found.entry.target);
+  const ids = new Set(stack.map((e) => e.id));
+  const bottom = stack.find((e) => !ids.has(e.parent)) ?? found.entry;
+  for (const e of [...table.descendants(bottom), bottom]) {
     onDone(umountTarget(e, req, tables));
   }
   tables.invalidateMounts();

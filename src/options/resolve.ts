@@ -53,8 +53,10 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];
     const def = lookupOption(item.name);
-    if (def) {
-      const key = def.prefix ? `${def.name}${item.name}` : def.group;
+    // Userspace options with values (x-*, X-*, offset=, helper= …) are all kept, as libmount's
+    // option list keeps them: utab records each, and a lookup takes the first (userOption).
+    if (def && !(def.cls === 'userspace' && (def.prefix || def.value === 'required'))) {
+      const key = def.group;
       if (seen.has(key)) continue;
       seen.add(key);
     }
@@ -191,13 +193,13 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
   };
 }
 
-/** The value of the last userspace option `name` (e.g. "offset"), or undefined. */
+/**
+ * The value of the first userspace option `name` (e.g. "offset"), or undefined: libmount's
+ * mnt_optlist_get_named() takes the first ("offset=1M,offset=0" is 1M).
+ */
 export function userOption(opts: ResolvedOptions, name: string): string | undefined {
-  for (let i = opts.userspace.length - 1; i >= 0; i--) {
-    const it = opts.userspace[i];
-    if (it.name === name) return optionValue(it) ?? '';
-  }
-  return undefined;
+  const it = opts.userspace.find((i) => i.name === name);
+  return it ? optionValue(it) ?? '' : undefined;
 }
 
 export function hasUserOption(opts: ResolvedOptions, name: string): boolean {

@@ -10,6 +10,7 @@ import type { MountEntry } from '../tables/mountinfo';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;
 const AT_NO_AUTOMOUNT = 0x800;
+const AT_STATX_DONT_SYNC = 0x4000;
 const SM = {
   SB_BASIC: 0x1, MNT_BASIC: 0x2, PROPAGATE_FROM: 0x4, MNT_ROOT: 0x8, MNT_POINT: 0x10, FS_TYPE: 0x20,
   MNT_OPTS: 0x80, FS_SUBTYPE: 0x100, SB_SOURCE: 0x200, SUPPORTED_MASK: 0x1000,
@@ -27,7 +28,9 @@ let unsupported = false;
 /** The unique mount ID of the mount `path` is on. */
 export function mountIdOf(path: string): bigint {
   const buf = Buffer.alloc(256);
-  sysStatx(path, AT_NO_AUTOMOUNT, STATX_MNT_ID_UNIQUE, buf);
+  // AT_STATX_DONT_SYNC: the mount ID needs no fresh attributes, and a FUSE mount whose server
+  // stopped answering would otherwise hang the caller (umount -l must never wait for it).
+  sysStatx(path, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, buf);
   if ((buf.readUInt32LE(0) & STATX_MNT_ID_UNIQUE) === 0) throw new MountError({ syscall: 'statx', errno: E.ENOSYS, target: path });
   return buf.readBigUInt64LE(0x90);
 }

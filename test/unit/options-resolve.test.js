@@ -49,8 +49,10 @@ test('fstab options then -o options (prepend mode): the command line wins', (t) 
   t.is(formatOptions(mergeOptions([...fstab, ...cmd])), 'nosuid,size=2m,exec,size=3m');
 });
 
-test('x-* options are kept per name', (t) => {
-  t.is(merged('x-a=1,x-b,x-a=2'), 'x-b,x-a=2');
+test('userspace options with values are all kept, as libmount keeps them (utab shows each)', (t) => {
+  t.is(merged('x-a=1,x-b,x-a=2'), 'x-a=1,x-b,x-a=2');
+  t.is(merged('uhelper=x,offset=1,uhelper=y,offset=2'), 'uhelper=x,offset=1,uhelper=y,offset=2');
+  t.is(merged('user=a,user=b,nofail,nofail'), 'user=b,nofail', 'flag-like ones keep the last');
 });
 
 test('empty input', (t) => {
@@ -278,7 +280,7 @@ test('userspace options are collected, never flags', (t) => {
 
 test('userOption / hasUserOption / withoutOptions', (t) => {
   const r = R('offset=1k,loop,x-a="q,r",offset=2k');
-  t.is(userOption(r, 'offset'), '2k', 'the last one wins');
+  t.is(userOption(r, 'offset'), '1k', 'the first one counts (mnt_optlist_get_named)');
   t.is(userOption(r, 'loop'), '', 'a bare option has an empty value');
   t.is(userOption(r, 'x-a'), 'q,r', 'quotes removed');
   t.is(userOption(r, 'sizelimit'), undefined);
