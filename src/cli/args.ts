@@ -18,6 +18,11 @@ export interface ArgSpec {
   shortOptional?: string;
   /** Long → short aliases. */
   alias: Record<string, string>;
+  /**
+   * Long names in the order of util-linux's longopts table: getopt_long lists the candidates of an
+   * ambiguous prefix in that order. Names not listed come after, in declaration order.
+   */
+  longOrder?: readonly string[];
 }
 
 export interface OrderedOption {
@@ -56,9 +61,17 @@ export function walk(argv: readonly string[], spec: ArgSpec): { ordered: Ordered
       // getopt_long accepts unambiguous prefixes of long names.
       let name = longs.find((l) => l === given);
       if (!name) {
-        const cands = longs.filter((l) => l.startsWith(given));
-        if (cands.length === 1) name = cands[0];
-        else if (cands.length > 1) throw new ArgError(`option '${a.slice(0, eq < 0 ? undefined : eq)}' is ambiguous`);
+        // Candidates for one and the same option (--ro and --read-only) are not ambiguous (getopt_long).
+        const rank = (l: string): number => {
+          const i = spec.longOrder?.indexOf(l) ?? -1;
+          return i < 0 ? 1000 + longs.indexOf(l) : i;
+        };
+        const cands = longs.filter((l) => l.startsWith(given)).sort((x, y) => rank(x) - rank(y));
+        const distinct = cands.filter((l, i) => cands.findIndex((m) => (spec.alias[m] ?? m) === (spec.alias[l] ?? l)) === i);
+        if (distinct.length === 1) name = distinct[0];
+        else if (distinct.length > 1) {
+          throw new ArgError(`option '${a.slice(0, eq < 0 ? undefined : eq)}' is ambiguous; possibilities:${cands.map((c) => ` '--${c}'`).join('')}`);
+        }
       }
       if (!name) throw new ArgError(`unrecognized option '${a.slice(0, eq < 0 ? undefined : eq)}'`);
       const key = spec.alias[name] ?? name;

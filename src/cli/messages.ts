@@ -88,7 +88,7 @@ function syscallText(f: MountFailure): string {
       const l = lstat(tgt);
       if (!l) return 'mount point does not exist';
       if (l.isSymbolicLink() && !stat(tgt)) return 'mount point is a symbolic link to nowhere';
-      if (f.source && f.source.includes('/') && !lstat(f.source)) return `special device ${f.source} does not exist`;
+      if (f.source && !stat(f.source)) return `special device ${f.source} does not exist`;
       return `${err.syscall}() failed: ${strerror(err.errno)}`;
     }
     case E.ENOTDIR: {
@@ -98,7 +98,8 @@ function syscallText(f: MountFailure): string {
     }
     case E.EINVAL:
       if (remount) return 'mount point not mounted or bad option';
-      if (op === 'propagate' || op === 'setattr') return 'not mount point or bad option';
+      // libmount's MNT_ERR_APPLYFLAGS: setting per-mount flags failed (mount_setattr, or a bind remount).
+      if (op === 'propagate' || op === 'setattr' || err.syscall === 'mount_setattr') return 'not mount point or bad option';
       if (f.kind === 'move' && underSharedMount(f.source)) {
         return 'bad option; moving a mount residing under a shared mount is unsupported';
       }
@@ -145,7 +146,8 @@ export function mountFailureReport(prog: string, f: MountFailure, verbose: boole
   const kerr = f.error.kernelErrors;
   const text = kerr.length ? `${f.error.syscall}() failed: ${kerr.join('; ')}` : syscallText(f);
   if (f.flags.mounted && (f.step?.op === 'propagate' || f.step?.op === 'owner')) {
-    const what = f.step.op === 'owner' ? `, but failed to change ownership: ${strerror(f.error.errno)}` : ', but failed to apply flags';
+    const what = f.step.op === 'propagate' ? ', but failed to apply flags'
+      : `, but failed to change ${f.error.syscall === 'chmod' ? 'mode' : 'ownership'}: ${strerror(f.error.errno)}`;
     return { out, err: [`${prog}: ${spec}: filesystem was mounted${what}.`], rc: f.step.op === 'owner' ? EXIT.SYSERR : EXIT.USAGE };
   }
   return { out, err: [`${prog}: ${spec}: ${text}.`, DMESG_HINT], rc: EXIT.FAIL };

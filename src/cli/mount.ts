@@ -34,6 +34,11 @@ const SPEC: ArgSpec = {
     'no-canonicalize': 'c', fake: 'f', fork: 'F', help: 'h', 'internal-only': 'i', 'show-labels': 'l', move: 'M',
     'no-mtab': 'n', 'read-only': 'r', ro: 'r', rbind: 'R', verbose: 'v', version: 'V', rw: 'w', 'read-write': 'w', mkdir: 'm',
   },
+  longOrder: ['all', 'beneath', 'exclusive', 'fake', 'fstab', 'fork', 'help', 'no-mtab', 'read-only', 'ro', 'verbose', 'version',
+    'read-write', 'rw', 'options', 'test-opts', 'types', 'uuid', 'label', 'bind', 'move', 'rbind', 'make-shared', 'make-slave',
+    'make-private', 'make-unbindable', 'make-rshared', 'make-rslave', 'make-rprivate', 'make-runbindable', 'map-groups',
+    'map-users', 'mkdir', 'no-canonicalize', 'internal-only', 'show-labels', 'target', 'target-prefix', 'source', 'onlyonce',
+    'options-mode', 'options-source', 'options-source-force', 'namespace'],
 };
 
 /** Order-sensitive options become option strings, in command-line order. */
@@ -196,6 +201,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     optionsSource: optSource,
     optionsSourceForce: has(ordered, 'options-source-force'),
     fake: has(ordered, 'f') || explain,
+    dryRun: explain,
     verbose,
     noMtab: has(ordered, 'n'),
     noHelpers: has(ordered, 'i'),
@@ -218,10 +224,18 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
         else if (verbose) out.stdout([`${pad(ev.target)}: successfully remounted`]);
       }).exitCode;
     }
+    // -F: util-linux mounts each entry in a child process that reports nothing itself; with -v the
+    // parent prints "mount successfully forked" for it, and the exit status counts the children.
+    // tsmount mounts the entries one after another (see DIFFERENCES), reporting as util-linux does.
+    const forked = has(ordered, 'F');
     let summary;
     try {
       summary = mountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         const tgt = ev.entry.target;
+        if (forked && (ev.status === 'failed' || ev.status === 'mounted')) {
+          if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
+          return;
+        }
         if (ev.status === 'failed') {
           reportMountError(prog, out, ev.error, verbose);
           return;
@@ -275,7 +289,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       req.source = arg;
       req.target = targetOpt;
     } else if (/^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
+      // A tag is a source; libmount's swap-match stays on (off only for -L, -U, --source, --target).
       req.source = arg;
+      req.swapMatch = true;
     } else {
       req.target = arg;
       req.swapMatch = true;

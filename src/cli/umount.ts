@@ -22,6 +22,8 @@ const SPEC: ArgSpec = {
     force: 'f', help: 'h', 'internal-only': 'i', 'no-mtab': 'n', lazy: 'l', recursive: 'R', 'read-only': 'r', verbose: 'v',
     version: 'V', quiet: 'q',
   },
+  longOrder: ['all', 'all-targets', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'lazy', 'no-canonicalize', 'no-mtab',
+    'quiet', 'read-only', 'recursive', 'test-opts', 'types', 'verbose', 'version', 'namespace'],
 };
 
 const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
@@ -98,6 +100,8 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         if (r.helperStatus) return r.helperStatus;
         if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
         return 0;
+      }, (e) => {
+        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: ignored`]);
       });
     } catch (e) {
       return mtabError(prog, out, e);

@@ -167,9 +167,9 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
         return out;
       }
       const fd = fds.open();
-      const out = [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLOEXEC) = ${fd}`, attachLine(fd, step.target, tfd, step.beneath)];
+      const out = [`open_tree(AT_FDCWD, ${q(step.source)}, OPEN_TREE_CLOEXEC) = ${fd}`];
       if (flags) out.push(`mount_setattr(${fd}, "", AT_EMPTY_PATH, ${attrStruct(step.attrSet, step.attrClr)}, 32)`);
-      out.push(`close(${fd})`);
+      out.push(attachLine(fd, step.target, tfd, step.beneath), `close(${fd})`);
       return out;
     }
     case 'reconfigure': {
@@ -190,6 +190,10 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
       if (legacy) {
         return [`mount("none", ${q(step.target)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | step.msFlags)}, NULL)`,
           ...legacyRecursive(step.target, step.recursiveSet, step.recursiveClr)];
+      }
+      if (!step.attrSet && !step.attrClr && !step.recursiveSet && !step.recursiveClr) {
+        const fd = fds.open();
+        return [`open_tree(AT_FDCWD, ${q(step.target)}, OPEN_TREE_CLOEXEC) = ${fd}`, `close(${fd})`];
       }
       return fdSetAttrLines(step.target, step.attrSet, step.attrClr, step.recursiveSet, step.recursiveClr);
     case 'propagate':

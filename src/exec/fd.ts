@@ -118,9 +118,10 @@ export function fdMove(step: MoveStep, targetFd?: number): void {
   const ctx = { source: step.source, target: step.target };
   const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLOEXEC, ctx);
   try {
-    attach(fd, step.target, step.beneath, ctx, targetFd);
-    // The fd still names the moved mount: its flags change where it now is, others kept.
+    // --move -o FLAGS: the flags change first, on the mount the fd names (others kept), then it
+    // moves, as util-linux 2.42 does it; a source that is no mount fails here with EINVAL.
     if (step.attrSet || step.attrClr) sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
+    attach(fd, step.target, step.beneath, ctx, targetFd);
   } finally {
     closeFd(fd);
   }
@@ -144,6 +145,12 @@ export function fdReconfigure(step: ReconfigureStep, sink: FdSink): void {
 
 export function fdSetAttr(step: SetAttrStep): void {
   const ctx = { target: step.target };
+  if (!step.attrSet && !step.attrClr && !step.recursiveSet && !step.recursiveClr) {
+    // Nothing per-mount to set or clear (not even the rw/ro a mount-table entry brings): libmount
+    // only opens the target (a missing one fails) and makes no mount_setattr call.
+    closeFd(sysOpenTree(AT.FDCWD, step.target, OPEN_TREE.CLOEXEC, ctx));
+    return;
+  }
   const clr = (step.attrClr | (REMOUNT_RESET & ~step.attrSet)) >>> 0;
   sysMountSetattr(AT.FDCWD, step.target, 0, { attrSet: step.attrSet, attrClr: clr, propagation: 0 }, ctx);
   if (step.recursiveSet || step.recursiveClr) {

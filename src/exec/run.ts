@@ -218,7 +218,11 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
       } catch (e) {
         const me = e instanceof MountError ? e : toMountError(e, step);
         // What this run attached is taken down again (below): report it as not mounted.
-        throw new StepError(me, step, mounted && !undoable(plan), result);
+        // X-mount.owner/group/mode failing leaves the mount in place, as util-linux does ("filesystem
+        // was mounted, but failed to change mode"): the mount itself is complete and said so.
+        const keep = step.op === 'owner';
+        if (keep) failed = false;
+        throw new StepError(me, step, mounted && (keep || !undoable(plan)), result);
       }
       // A helper that failed ends the plan: nothing was mounted for the later steps to work on.
       if (result.helperStatus !== undefined && result.helperStatus !== 0) break;

@@ -58,7 +58,7 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
         onEvent({ entry, status: 'already' });
         continue;
       }
-      const result = mountRequest({ ...req, source: entry.source, target: entry.target, types: entry.fstype,
+      const result = mountRequest({ ...req, source: entry.source, target: entry.target, types: undefined, fstype: entry.fstype,
         options: [entry.options, ...optionList(req.options)], optionsMode: 'ignore' }, tables);
       mounted++;
       onEvent({ entry, status: 'mounted', result });

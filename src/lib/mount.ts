@@ -36,6 +36,8 @@ export interface MountRequest {
   target?: string;
   /** -t: a type, a list ("a,b") or a pattern ("noX"). */
   types?: string;
+  /** The type field of an fstab entry given whole (mount -a): a type as it is, or a list tried in order. */
+  fstype?: string;
   /** Option strings in command-line order (-o values, "ro" for -r, "rw" for -w, "shared" for --make-shared …). */
   options?: string | readonly string[];
   /** How fstab (or mount-table) options combine with `options` (default prepend: fstab first). */
@@ -44,9 +46,14 @@ export interface MountRequest {
   optionsSource?: string;
   /** Read fstab even when both source and target are given. */
   optionsSourceForce?: boolean;
-  /** A single argument: look it up in fstab as target, then as source. */
+  /**
+   * A single argument without -L/-U/--source/--target (libmount's swap-match): a path is looked up
+   * in fstab as target, then as source; a tag as source. Not found: "can't find in /etc/fstab".
+   */
   swapMatch?: boolean;
   fake?: boolean;
+  /** --dry-run: like fake, and not even utab is written (the plan is printed instead). */
+  dryRun?: boolean;
   verbose?: boolean;
   noMtab?: boolean;
   noHelpers?: boolean;
@@ -193,7 +200,7 @@ function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): 
   }
   if (cmd.remount) return out;
   const fstabName = tables.fstabName;
-  if (req.swapMatch) throw new UsageError(`can't find in ${fstabName}`, 1, req.target);
+  if (req.swapMatch) throw new UsageError(`can't find in ${fstabName}`, 1, req.target ?? req.source);
   if (req.target !== undefined) throw new UsageError(`can't find mount point in ${fstabName}`, 1, req.target);
   throw new UsageError(`can't find mount source ${req.source} in ${fstabName}`, 1, req.source);
 }
@@ -356,10 +363,15 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   owner: { uid?: number; gid?: number; mode?: number }, subdir: string | undefined, idmap: string | undefined,
   canonSource: boolean, sourceNoFollow: boolean): Prepared {
 
+  // Errors of the source and type stages name the target as given (or as fstab has it): libmount
+  // prepares the source, its loop device and its type before it canonicalizes the target.
+  const given = withPrefix(req.targetPrefix, look.target ?? target);
   let source = look.source;
   // A type list, from -t or from fstab's type field ("foo,bar,ext2"), is tried in order.
-  const fstabList = req.types === undefined && look.fstype?.includes(',') ? look.fstype : undefined;
-  let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : fstabList ? undefined : look.fstype;
+  // A table's type is a type, never a -t pattern ("nosuchfs" is tried as it is); a list is tried in order.
+  const tableType = req.fstype ?? look.fstype;
+  const fstabList = req.types === undefined && tableType?.includes(',') ? tableType : undefined;
+  let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : fstabList ? undefined : tableType;
   const typePattern = req.types !== undefined && isTypePattern(req.types) ? req.types : fstabList;
 
   // Operations that need no type.
@@ -368,7 +380,9 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
-        noMtab: req.noMtab, mkdirMode, owner, idmap, sourceNoFollow: o.bind && sourceNoFollow },
+        noMtab: req.noMtab, mkdirMode, owner, idmap, sourceNoFollow: o.bind && sourceNoFollow,
+        // BINDSRC= keeps the source as given, less trailing slashes (as libmount stores it).
+        givenSource: look.source?.replace(/(.)\/+$/, '$1') },
     };
   }
   if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
@@ -382,7 +396,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
       const dev = resolveTag(tag);
       if (!dev) {
         if (nofail) throw new NofailSkip();
-        throw new UsageError(`can't find ${source}`, 1, target);
+        throw new UsageError(`can't find ${source}`, 1, given);
       }
       source = dev;
     } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && canonSource && exists(source)) {
@@ -401,33 +415,39 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   let probed: string | undefined;
   let autoLoop = false;
   if (source !== undefined && !wantLoop && !isPseudoFs(fstype) && isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')) {
-    if (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no')) probed = detectType(source, 0, target);
-    autoLoop = req.types !== 'auto' || probed !== undefined;
+    if (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no')) probed = detectType(source, 0, given);
+    // A type list from fstab is no type libblkid knows: no loop device unless asked for (util-linux).
+    autoLoop = fstabList === undefined && (req.types !== 'auto' || probed !== undefined);
     if (probed !== undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) fstype = probed;
   }
-  if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || autoLoop)) {
+  // --fake sets up no loop device (libmount's loop hook does nothing then); a dry run shows it.
+  const fakeOnly = req.fake && !req.dryRun;
+  if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || autoLoop) && !fakeOnly) {
     if (!isRegularFile(source)) {
       if (exists(source) || !nofail) {
-        if (!exists(source)) throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target }),
-          'mount', undefined, source, target, fstype, { nofail, readOnly: o.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
+        if (!exists(source)) {
+          // util-linux's loop hook fails first: "failed to set up loop device for SOURCE".
+          const step = { op: 'loop' as const, file: source, offset: 0, sizelimit: 0, readOnly: o.readOnly };
+          throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target: given }),
+            'mount', step, source, given, fstype, { nofail, readOnly: o.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
+        }
       } else throw new NofailSkip();
     }
     const offset = offsetOpt !== undefined ? parseSize(offsetOpt) : 0;
     const sizelimit = sizeOpt !== undefined ? parseSize(sizeOpt) : 0;
     if (offset === undefined || sizelimit === undefined) {
-      // libmount sets up loop devices before it canonicalizes the target: it names it as given.
-      throw optionsError(items, withPrefix(req.targetPrefix, look.target ?? target));
+      throw optionsError(items, given);
     }
     // The same file, offset already mounted on this very target: nothing to do but say so.
     const table = tables.mounts();
     if (isAlreadyMounted(table, source, target) && offset === 0) {
-      throw new UsageError(`${source} is already mounted`, 1, target);
+      throw new UsageError(`${source} is already mounted`, 1, given);
     }
     const match = findLoopMatch(listLoopDevices(), source, offset, sizelimit);
     if (match.kind === 'overlap' || (match.kind === 'reuse' && loopOpt)) {
-      throw new UsageError(`overlapping loop device exists for ${source}`, 32, target);
+      throw new UsageError(`overlapping loop device exists for ${source}`, 32, given);
     }
-    if ((fstype === undefined || fstype === 'auto') && typePattern === undefined && probed === undefined) fstype = detectType(source, offset, target);
+    if ((fstype === undefined || fstype === 'auto') && typePattern === undefined && probed === undefined) fstype = detectType(source, offset, given);
     if (match.kind === 'reuse') {
       // A read-only device serves a read-write request too: the kernel refuses it and the
       // read-only fallback takes over, as with util-linux.
@@ -436,7 +456,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
       loop = { offset, sizelimit, device: loopOpt ? loopOpt : undefined };
     }
   } else if ((fstype === undefined || fstype === 'auto') && typePattern === undefined && source !== undefined && isBlockDevice(source)) {
-    fstype = detectType(source, 0, target);
+    fstype = detectType(source, 0, given);
   }
 
   let types: string[] = [];
@@ -447,7 +467,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     guessing = true;
     for (const t of typePattern.split(',')) {
       if (t === 'auto') {
-        const p = source !== undefined ? detectType(source, 0, target) : undefined;
+        const p = source !== undefined ? detectType(source, 0, given) : undefined;
         if (p) types.push(p);
       } else if (t) types.push(t);
     }
@@ -458,7 +478,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
       types = guessTypes(typePattern);
       guessing = true;
     }
-    if (types.length === 0) throw new UsageError(source === undefined ? 'no mount source specified' : 'failed to determine filesystem type', 1, target);
+    if (types.length === 0) throw new UsageError(source === undefined ? 'no mount source specified' : 'failed to determine filesystem type', 1, given);
   }
 
   let helper: string | undefined;
@@ -522,7 +542,9 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   const plan = planMount(input);
   const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
   if (req.fake && plan.kind !== 'helper') {
-    // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does.
+    // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
+    // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
+    if (plan.utabOptions && !req.noMtab && !req.dryRun) recordFakeUtab(plan);
     return { ...base, fstype: input.types[0], messages: [], roFallback: false };
   }
   req.onTargetPinned?.(input.target);
@@ -538,6 +560,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   // The cached mount table is kept as it was read (mount -a compares against the table as it
   // was at the start, as util-linux does): no re-read per entry.
+  if (plan.kind === 'move' && !req.noMtab && plan.source !== undefined) moveUtab(plan.source, plan.target, tables);
   if (plan.utabOptions && !req.noMtab) {
     if (r.helperStatus === undefined) recordUtab(plan, r);
     else if (r.helperStatus === 0) completeHelperUtab(plan, tables);
@@ -589,6 +612,26 @@ function sameSource(a: string, b: string): boolean {
   return a === b || canonical(a) === canonical(b);
 }
 
+/** After --move: utab entries at or below the old place follow the mount (libmount's update_modify_target). */
+function moveUtab(from: string, to: string, tables: Tables): void {
+  const moved = (t: string | undefined): boolean => t !== undefined && (t === from || t.startsWith(from === '/' ? '/' : `${from}/`));
+  if (!tables.utab().some((e) => moved(e.target))) return;
+  try {
+    updateUtab((entries) => entries.map((e) => (moved(e.target) ? { ...e, target: to + (e.target as string).slice(from.length) } : e)), sysFlockExclusive);
+    tables.invalidateUtab();
+  } catch {
+    /* utab trouble does not undo the move */
+  }
+}
+
+function recordFakeUtab(plan: Plan): void {
+  try {
+    updateUtab((entries) => [...entries, { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions }], sysFlockExclusive);
+  } catch {
+    /* as for a real mount: utab trouble is not the mount's failure */
+  }
+}
+
 /** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
 function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
   let mi = known;
@@ -604,7 +647,11 @@ function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
   try {
     updateUtab((entries) => [
       ...entries.filter((e) => e.id !== entry.id && e.target !== entry.target),
-      { id: entry.id, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
+      // A bind is recorded as libmount records it: the filesystem's source, the root within it, and
+      // BINDSRC= the source as it was given.
+      plan.kind === 'bind'
+        ? { id: entry.id, source: entry.source, target: entry.target, root: entry.root, bindSource: plan.givenSource, options: plan.utabOptions }
+        : { id: entry.id, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
     ], sysFlockExclusive);
   } catch {
     /* a utab that cannot be written does not undo the mount */

@@ -77,7 +77,8 @@ export function findMountFor(spec: string, table: MountTable, noCanonicalize = f
       }
     }
   }
-  return { target: noCanonicalize ? spec : path };
+  // Not found: umount2() gets the spec as written, and messages name it so (as util-linux's).
+  return { target: spec };
 }
 
 function removeUtab(entry: MountEntry | undefined, target: string, tables: Tables): void {
@@ -171,17 +172,17 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
  */
 export function umountSpec(spec: string, req: UmountRequest, tables: Tables): UmountResult {
   if (fastPath(spec, req, tables)) {
-    const target = canonical(spec);
+    // util-linux's statfs path calls umount2() with the path as written, and names it so.
+    const target = spec;
     if (req.fake) return { target };
     try {
       sysUmount2(target, 0);
       return { target };
     } catch (e) {
-      // Not a mount point here: it may still be a source; fall back to the table lookup.
-      if (!(e instanceof MountError) || e.errno !== E.EINVAL) {
-        if (e instanceof MountError) throw new UmountFailure(e, target);
-        throw e;
-      }
+      // As util-linux's statfs path: a directory that is not a mount point is "not mounted", even
+      // when it is the source of a bind mount elsewhere (umount never takes down the other one).
+      if (e instanceof MountError) throw new UmountFailure(e, target);
+      throw e;
     }
   }
   // A mount point: statmount finds it without reading the whole table.
@@ -276,16 +277,19 @@ export const UMOUNT_ALL_DEFAULT_TYPES = 'noproc,nodevfs,nodevpts,nosysfs,norpc_p
 
 /** umount -a: the mount table backward (children before parents), filtered by -t/-O. */
 export function umountAll(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
-  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void): number {
+  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void, onIgnored?: (e: MountEntry) => void): number {
   const table = tables.mounts();
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
   const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
   let rc = 0;
   for (let i = table.entries.length - 1; i >= 0; i--) {
     const e = table.entries[i];
+    // Not matching -t/-O: "ignored" (util-linux -v says so for each, "/" included).
+    if (!matchFsType(e.fstype, types) || (options && !matchOptions(options(e), req.testOptions))) {
+      onIgnored?.(e);
+      continue;
+    }
     if (e.target === '/') continue;
-    if (!matchFsType(e.fstype, types)) continue;
-    if (options && !matchOptions(options(e), req.testOptions)) continue;
     // Exit codes are ORed, as umount.c does for -a: each failure's own code, a helper's status too.
     let r: UmountResult;
     try {

@@ -17,14 +17,21 @@ export function helperOptionString(items: readonly OptionItem[], readOnly: boole
 }
 
 /**
- * Userspace options util-linux keeps in /run/mount/utab (x-*, _netdev, user=, helper=, uhelper=).
- * loop= is left out: tsmount's loop devices are autoclear, and libmount drops loop= for those.
+ * Userspace options util-linux keeps in /run/mount/utab (x-*, _netdev, user, helper=, uhelper=).
+ * `loop` is left out when a loop device is set up for the mount (tsmount's are autoclear, and libmount
+ * drops loop for those); without one (a pseudo filesystem, --fake) it is kept, as libmount keeps it.
+ * The first user=NAME is left out: libmount hides it from everything but helpers.
  */
-export function utabOptionString(items: readonly OptionItem[]): string {
+export function utabOptionString(items: readonly OptionItem[], loopSetUp = true): string {
   const out: string[] = [];
+  let userNameSeen = false;
   for (const it of items) {
     const def = lookupOption(it.name);
-    if (!def || def.cls !== 'userspace' || def.noUtab || it.name === 'loop') continue;
+    if (!def || def.cls !== 'userspace' || def.noUtab || (it.name === 'loop' && loopSetUp)) continue;
+    if (it.name === 'user' && it.raw !== undefined && !userNameSeen) {
+      userNameSeen = true;
+      continue;
+    }
     out.push(formatItem(it));
   }
   return out.join(',');

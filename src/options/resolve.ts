@@ -55,7 +55,9 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
     const def = lookupOption(item.name);
     // Userspace options with values (x-*, X-*, offset=, helper= …) are all kept, as libmount's
     // option list keeps them: utab records each, and a lookup takes the first (userOption).
-    if (def && !(def.cls === 'userspace' && (def.prefix || def.value === 'required'))) {
+    // user=NAME too: libmount hides the first one and keeps the others.
+    const keepAll = def?.cls === 'userspace' && (def.prefix || def.value === 'required' || (item.name === 'user' && item.raw !== undefined));
+    if (def && !keepAll) {
       const key = def.group;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -20,6 +20,8 @@ export interface PlanInput {
   listHelpers?: Record<string, string>;
   /** X-mount.nocanonicalize(=source): bind a symlink source itself. */
   sourceNoFollow?: boolean;
+  /** The source as given, before canonicalization (a bind's BINDSRC= in utab). */
+  givenSource?: string;
   /** The type as given to the helper (for its -t argument). */
   helperType?: string;
   sloppy?: boolean;
@@ -66,7 +68,7 @@ export function planMount(input: PlanInput): Plan {
   const o = input.options;
   const target = input.target;
   const steps: Step[] = [];
-  const utabOptions = input.noMtab ? '' : utabOptionString(o.items);
+  const utabOptions = input.noMtab ? '' : utabOptionString(o.items, input.loop !== undefined || input.source?.startsWith('/dev/loop'));
   const sbReadOnly = o.readOnly && o.roScope !== 'vfs';
 
   if (input.mkdirMode !== undefined) steps.push({ op: 'mkdir', path: target, mode: input.mkdirMode });
@@ -102,7 +104,7 @@ export function planMount(input: PlanInput): Plan {
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
-    return { kind: 'bind', source: input.source, target, steps, utabOptions };
+    return { kind: 'bind', source: input.source, target, steps, utabOptions, ...defined({ givenSource: input.givenSource }) };
   }
 
   // Propagation only: no source (or "none") and nothing but propagation flags.

@@ -52,7 +52,7 @@ test('fstab options then -o options (prepend mode): the command line wins', (t) 
 test('userspace options with values are all kept, as libmount keeps them (utab shows each)', (t) => {
   t.is(merged('x-a=1,x-b,x-a=2'), 'x-a=1,x-b,x-a=2');
   t.is(merged('uhelper=x,offset=1,uhelper=y,offset=2'), 'uhelper=x,offset=1,uhelper=y,offset=2');
-  t.is(merged('user=a,user=b,nofail,nofail'), 'user=b,nofail', 'flag-like ones keep the last');
+  t.is(merged('user=a,user=b,nofail,nofail'), 'user=a,user=b,nofail', 'flag-like ones keep the last; user=NAME all');
 });
 
 test('empty input', (t) => {
