@@ -93,6 +93,9 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
   let recursiveSet = 0;
   let recursiveClr = 0;
   let atimeGiven = false;
+  /** The MS_* bit of the atime option in force (0: none or the default). */
+  let atimeChoice = 0;
+  let atimeChoiceRec = 0;
   let readOnly = false;
   let rdonlyGiven: 'ro' | 'rw' | undefined;
   let roScope: 'both' | 'vfs' | 'fs' = 'both';
@@ -147,12 +150,19 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
         }
         break;
       case 'atime': {
+        // noatime, relatime, strictatime choose (the last one wins); atime, norelatime and
+        // nostrictatime only undo their own counterpart when it is the choice in force, back to the
+        // kernel's default (relatime): "noatime,nostrictatime" stays noatime (as util-linux 2.42).
+        const current = recursive ? atimeChoiceRec : atimeChoice;
+        if (def.invert && current !== def.ms) break;
         atimeGiven = true;
         msFlags &= ~(MS.NOATIME | MS.RELATIME | MS.STRICTATIME);
         let choice: number = MOUNT_ATTR.RELATIME;
         if (!def.invert && def.name === 'noatime') { choice = MOUNT_ATTR.NOATIME; msFlags |= MS.NOATIME; }
         else if (!def.invert && def.name === 'strictatime') { choice = MOUNT_ATTR.STRICTATIME; msFlags |= MS.STRICTATIME; }
         else if (!def.invert && def.name === 'relatime') msFlags |= MS.RELATIME;
+        if (recursive) atimeChoiceRec = def.invert ? 0 : def.ms;
+        else atimeChoice = def.invert ? 0 : def.ms;
         if (recursive) {
           recursiveSet = (recursiveSet & ~MOUNT_ATTR._ATIME) | choice;
           recursiveClr |= MOUNT_ATTR._ATIME;

@@ -99,13 +99,15 @@ pair('mand', 'nomand', { cls: 'superblock', ms: MS.MANDLOCK });
 pair('lazytime', 'nolazytime', { cls: 'superblock', ms: MS.LAZYTIME });
 pair('silent', 'loud', { cls: 'ignored', ms: MS.SILENT });
 pair('iversion', 'noiversion', { cls: 'ignored', ms: MS.I_VERSION });
-// The atime family is one choice for the kernel (MOUNT_ATTR__ATIME): one group, last wins.
+// The atime family is one choice for the kernel (MOUNT_ATTR__ATIME): the choosing options share a
+// group (last wins); each undoing form (atime, norelatime, nostrictatime) is its own group, as it
+// only undoes its counterpart when that is the choice in force (options/resolve.ts).
 def('noatime', { cls: 'atime', ms: MS.NOATIME, attr: MOUNT_ATTR.NOATIME, negation: 'atime', group: 'atime' });
-def('atime', { cls: 'atime', ms: MS.NOATIME, invert: true, negation: 'noatime', group: 'atime' });
+def('atime', { cls: 'atime', ms: MS.NOATIME, invert: true, negation: 'noatime', group: 'atime-undo' });
 def('relatime', { cls: 'atime', ms: MS.RELATIME, attr: MOUNT_ATTR.RELATIME, negation: 'norelatime', group: 'atime' });
-def('norelatime', { cls: 'atime', ms: MS.RELATIME, invert: true, negation: 'relatime', group: 'atime' });
+def('norelatime', { cls: 'atime', ms: MS.RELATIME, invert: true, negation: 'relatime', group: 'relatime-undo' });
 def('strictatime', { cls: 'atime', ms: MS.STRICTATIME, attr: MOUNT_ATTR.STRICTATIME, negation: 'nostrictatime', group: 'atime' });
-def('nostrictatime', { cls: 'atime', ms: MS.STRICTATIME, invert: true, negation: 'strictatime', group: 'atime' });
+def('nostrictatime', { cls: 'atime', ms: MS.STRICTATIME, invert: true, negation: 'strictatime', group: 'strictatime-undo' });
 
 def('remount', { cls: 'operation', ms: MS.REMOUNT, noUtab: true });
 def('bind', { cls: 'operation', ms: MS.BIND });

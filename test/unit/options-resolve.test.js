@@ -30,12 +30,23 @@ test('a flag and its inverse: the last one wins', (t) => {
   t.is(merged('users,nousers'), 'nousers');
 });
 
-test('the atime family is one choice: the last one wins', (t) => {
+test('the atime family: the choosing options are one choice (last wins), the undoing ones kept apart', (t) => {
   t.is(merged('noatime,relatime'), 'relatime');
   t.is(merged('relatime,strictatime,nodev'), 'strictatime,nodev');
-  t.is(merged('strictatime,atime'), 'atime');
-  t.is(merged('noatime,nostrictatime'), 'nostrictatime');
+  t.is(merged('strictatime,atime'), 'strictatime,atime');
+  t.is(merged('noatime,nostrictatime'), 'noatime,nostrictatime');
   t.is(merged('noatime,nodiratime'), 'noatime,nodiratime', 'nodiratime is a separate flag');
+});
+
+test('atime, norelatime, nostrictatime undo only their own counterpart (util-linux 2.42.2, checked)', (t) => {
+  const choice = (s) => R(s).attrSet & MOUNT_ATTR._ATIME;
+  t.is(choice('noatime,nostrictatime'), MOUNT_ATTR.NOATIME, 'mounted noatime');
+  t.is(choice('noatime,norelatime'), MOUNT_ATTR.NOATIME);
+  t.is(choice('strictatime,norelatime'), MOUNT_ATTR.STRICTATIME);
+  t.is(choice('noatime,atime'), MOUNT_ATTR.RELATIME, 'back to the default');
+  t.is(choice('strictatime,nostrictatime'), MOUNT_ATTR.RELATIME);
+  t.is(R('noatime,atime').msFlags & MS.NOATIME, 0);
+  t.is(R('noatime,nostrictatime').msFlags & MS.NOATIME, MS.NOATIME);
 });
 
 test('filesystem (data) options are all kept, duplicates included, in order', (t) => {
@@ -196,8 +207,9 @@ test('strictatime / relatime / atime / norelatime choose one atime mode', (t) =>
   t.is(rel.attrSet, 0, 'RELATIME is 0');
   t.is(rel.attrClr, MOUNT_ATTR._ATIME);
   t.is(rel.msFlags, MS.RELATIME);
-  for (const o of ['atime', 'norelatime', 'nostrictatime']) {
-    const r = R(o);
+  for (const [o, on] of [['atime', 'noatime'], ['norelatime', 'relatime'], ['nostrictatime', 'strictatime']]) {
+    t.false(R(o).atimeGiven, `${o} alone undoes nothing`);
+    const r = R(`${on},${o}`);
     t.true(r.atimeGiven, o);
     t.is(r.attrSet, 0, o);
     t.is(r.attrClr, MOUNT_ATTR._ATIME, o);
