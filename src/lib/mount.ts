@@ -376,7 +376,16 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
 
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
-    if (source !== undefined && !o.remount && canonSource) source = canonical(source);
+    const tag = source !== undefined && !o.remount ? parseTag(source) : undefined;
+    if (tag) {
+      // A tag names a device for a bind or a move too (libmount prepares every source path alike).
+      const dev = resolveTag(tag);
+      if (!dev) {
+        if (nofail) throw new NofailSkip();
+        throw new UsageError(`can't find ${source}`, 1, given);
+      }
+      source = dev;
+    } else if (source !== undefined && !o.remount && canonSource) source = canonical(source);
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
@@ -409,13 +418,14 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   const offsetOpt = userOption(o, 'offset');
   const sizeOpt = userOption(o, 'sizelimit');
   let loop: PlanInput['loop'];
+  let loopReused = false;
   const wantLoop = loopOpt !== undefined || offsetOpt !== undefined || sizeOpt !== undefined;
   // An image file: libblkid probes it to decide on a loop device. With -t auto (a type libblkid does
   // not know) only a recognised image is looped; a probed type also wins over a -t "no…" pattern.
   let probed: string | undefined;
   let autoLoop = false;
   if (source !== undefined && !wantLoop && !isPseudoFs(fstype) && isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')) {
-    if (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no')) probed = detectType(source, 0, given);
+    if (fstabList === undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) probed = detectType(source, 0, given);
     // A type list from fstab is no type libblkid knows: no loop device unless asked for (util-linux).
     autoLoop = fstabList === undefined && (req.types !== 'auto' || probed !== undefined);
     if (probed !== undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) fstype = probed;
@@ -452,6 +462,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
       // A read-only device serves a read-write request too: the kernel refuses it and the
       // read-only fallback takes over, as with util-linux.
       source = match.dev.device;
+      loopReused = true;
     } else {
       loop = { offset, sizelimit, device: loopOpt ? loopOpt : undefined };
     }
@@ -495,7 +506,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   return {
     nofail, pin,
     input: {
-      source, target, types, guessing, options: o, helper, listHelpers, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
+      source, target, types, guessing, options: o, helper, listHelpers, helperType: types[0], sloppy: req.sloppy, fake: req.fake, loopReused,
       noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
       rwOnly: req.rwOnly, mkdirMode, owner, subdir, idmap,
     },

@@ -119,7 +119,9 @@ export class Tables {
     if (canon) return canon;
     for (const e of entries) {
       const t = parseTag(e.source);
-      if (t && deviceHasTag(cn, t)) return e;
+      // Found through a tag the path carries: the path itself is the source from here on (libmount's
+      // cache now knows the tag as that path, so its later tag lookup gives it back).
+      if (t && deviceHasTag(cn, t)) return { ...e, source: cn };
     }
     return entries.find((e) => !parseTag(e.source) && e.source.includes('/') && !isPseudoFs(e.fstype) && !isNetworkFs(e.fstype)
       && canonical(e.source) === cn);

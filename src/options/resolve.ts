@@ -49,6 +49,7 @@ interface Classified {
  */
 export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
   const seen = new Set<string>();
+  const seenItems = new Set<string>();
   const out: Classified[] = [];
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];
@@ -61,6 +62,11 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
       const key = def.group;
       if (seen.has(key)) continue;
       seen.add(key);
+    } else if (def) {
+      // Kept all, but an identical repeat ("x-a,x-a") once, at its last place (libmount's dedup).
+      const whole = formatItem(item);
+      if (seenItems.has(whole)) continue;
+      seenItems.add(whole);
     }
     out.push({ item, def });
   }

@@ -28,6 +28,8 @@ export interface PlanInput {
   fake?: boolean;
   noMtab?: boolean;
   verbose?: boolean;
+  /** The source is a loop device already set up for the same file (no new one, no loop in utab). */
+  loopReused?: boolean;
   /** Set up a loop device over `source` first. */
   loop?: { offset: number; sizelimit: number; device?: string };
   exclusive?: boolean;
@@ -68,7 +70,7 @@ export function planMount(input: PlanInput): Plan {
   const o = input.options;
   const target = input.target;
   const steps: Step[] = [];
-  const utabOptions = input.noMtab ? '' : utabOptionString(o.items, input.loop !== undefined || input.source?.startsWith('/dev/loop'));
+  const utabOptions = input.noMtab ? '' : utabOptionString(o.items, input.loop !== undefined || !!input.loopReused);
   const sbReadOnly = o.readOnly && o.roScope !== 'vfs';
 
   if (input.mkdirMode !== undefined) steps.push({ op: 'mkdir', path: target, mode: input.mkdirMode });
