@@ -1,6 +1,7 @@
 // tsmount as a library: mount, bind, move, remount, propagation, unmount and listing,
 // typed, with structured errors. The tsmount/tsumount commands are clients of this module.
-import { mountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted, parseSize } from './lib/mount';
+import { mountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
+import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
 import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
 import { Tables } from './lib/tables';

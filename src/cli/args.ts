@@ -70,7 +70,10 @@ export function walk(argv: readonly string[], spec: ArgSpec): { ordered: Ordered
         const distinct = cands.filter((l, i) => cands.findIndex((m) => (spec.alias[m] ?? m) === (spec.alias[l] ?? l)) === i);
         if (distinct.length === 1) name = distinct[0];
         else if (distinct.length > 1) {
-          throw new ArgError(`option '${a.slice(0, eq < 0 ? undefined : eq)}' is ambiguous; possibilities:${cands.map((c) => ` '--${c}'`).join('')}`);
+          // glibc lists the first match and every candidate that is not the same option as it.
+          const key = (l: string): string => spec.alias[l] ?? l;
+          const listed = cands.filter((c, i) => i === 0 || key(c) !== key(cands[0]));
+          throw new ArgError(`option '${a.slice(0, eq < 0 ? undefined : eq)}' is ambiguous; possibilities:${listed.map((c) => ` '--${c}'`).join('')}`);
         }
       }
       if (!name) throw new ArgError(`unrecognized option '${a.slice(0, eq < 0 ? undefined : eq)}'`);

@@ -232,12 +232,16 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     try {
       summary = mountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         const tgt = ev.entry.target;
-        if (forked && (ev.status === 'failed' || ev.status === 'mounted')) {
+        if (forked && (ev.status === 'failed' || ev.status === 'mounted' || ev.status === 'helper-failed')) {
           if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
           return;
         }
         if (ev.status === 'failed') {
           reportMountError(prog, out, ev.error, verbose);
+          return;
+        }
+        if (ev.status === 'helper-failed') {
+          if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${tgt}: failed to execute ${ev.result.helperExecFailed}.`]);
           return;
         }
         if (ev.status === 'mounted' && ev.result) {

@@ -162,8 +162,9 @@ function explainStep(step: Step, mode: ExecutorMode, fds: Fds, tfd: number | und
     case 'move': {
       const flags = step.attrSet || step.attrClr;
       if (legacy) {
-        const out = [`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, MS_MOVE, NULL)`];
-        if (flags) out.push(`mount("none", ${q(step.target)}, NULL, MS_REMOUNT|MS_BIND|<its flags>${step.attrSet ? `|${msFlagNames(attrsToMs(step.attrSet))}` : ''}, NULL)`);
+        const out: string[] = [];
+        if (flags) out.push(`mount("none", ${q(step.source)}, NULL, MS_REMOUNT|MS_BIND|<its flags>${step.attrSet ? `|${msFlagNames(attrsToMs(step.attrSet))}` : ''}, NULL)`);
+        out.push(`mount(${q(step.source)}, ${q(tpath(step.target))}, NULL, MS_MOVE, NULL)`);
         return out;
       }
       const fd = fds.open();

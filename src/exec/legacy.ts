@@ -92,14 +92,15 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
 
 export function legacyMove(step: MoveStep, targetFd?: number): void {
   if (step.beneath) refuse('move_mount', step.target);
-  sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
   if (step.attrSet || step.attrClr) {
-    // mount(2) sets per-mount flags only all at once: the moved mount's others are read and kept.
-    const now = MountTable.read().topAt(step.target);
+    // As the fd-based executor: the flags first, on the mount where it is, then the move.
+    // mount(2) sets per-mount flags only all at once: the mount's others are read and kept.
+    const now = MountTable.read().topAt(step.source);
     const clrMs = attrsToMs(step.attrClr) | (step.attrClr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
     const flags = ((currentMs(now?.vfsOptions ?? '') & ~clrMs) | attrsToMs(step.attrSet)) >>> 0;
-    sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | flags, null);
+    sysMount('none', step.source, null, MS.REMOUNT | MS.BIND | flags, null);
   }
+  sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
 }
 
 export function legacyReconfigure(step: ReconfigureStep): void {

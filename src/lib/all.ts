@@ -9,7 +9,8 @@ import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mou
 import { withPrefix } from './paths';
 import { MountFailure, nofailApplies } from './errors';
 
-export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed';
+/** 'helper-failed': a /sbin/mount.TYPE helper ran and exited non-zero (result.helperStatus). */
+export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed' | 'helper-failed';
 
 export interface MountAllRequest extends Omit<MountRequest, 'source' | 'target' | 'types' | 'swapMatch'> {
   /** -t: a type pattern that filters entries (each keeps its own type). */
@@ -60,6 +61,12 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
       }
       const result = mountRequest({ ...req, source: entry.source, target: entry.target, types: undefined, fstype: entry.fstype,
         options: [entry.options, ...optionList(req.options)], optionsMode: 'ignore' }, tables);
+      // A helper that failed counts as a failure (its own message is its own); util-linux's mk_exit_code.
+      if (result.helperStatus) {
+        failed++;
+        onEvent({ entry, status: 'helper-failed', result });
+        continue;
+      }
       mounted++;
       onEvent({ entry, status: 'mounted', result });
     } catch (error) {

@@ -27,8 +27,6 @@ import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetw
 import { userId, groupId } from './users';
 import { parseSize } from '../options/size';
 
-export { parseSize };
-
 export type OptionsMode = 'prepend' | 'append' | 'replace' | 'ignore';
 
 export interface MountRequest {
@@ -52,7 +50,10 @@ export interface MountRequest {
    */
   swapMatch?: boolean;
   fake?: boolean;
-  /** --dry-run: like fake, and not even utab is written (the plan is printed instead). */
+  /**
+   * --dry-run (or -f -vv): nothing at all is done, no helper started and utab not written; the plan
+   * is printed instead. Implies `fake`.
+   */
   dryRun?: boolean;
   verbose?: boolean;
   noMtab?: boolean;
@@ -367,12 +368,14 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   // prepares the source, its loop device and its type before it canonicalizes the target.
   const given = withPrefix(req.targetPrefix, look.target ?? target);
   let source = look.source;
-  // A type list, from -t or from fstab's type field ("foo,bar,ext2"), is tried in order.
-  // A table's type is a type, never a -t pattern ("nosuchfs" is tried as it is); a list is tried in order.
+  // A table's type is a type, never a -t pattern ("nosuchfs" is tried as it is); a list, from -t or
+  // from fstab's type field ("foo,bar,ext2"), is tried in order.
   const tableType = req.fstype ?? look.fstype;
   const fstabList = req.types === undefined && tableType?.includes(',') ? tableType : undefined;
   let fstype = req.types !== undefined && !isTypePattern(req.types) ? req.types : fstabList ? undefined : tableType;
   const typePattern = req.types !== undefined && isTypePattern(req.types) ? req.types : fstabList;
+  // Only a -t value can be a negation ("noext3"); a list from fstab is tried as it is written.
+  const negated = typePattern !== undefined && typePattern !== fstabList && typePattern.startsWith('no');
 
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
@@ -425,10 +428,10 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   let probed: string | undefined;
   let autoLoop = false;
   if (source !== undefined && !wantLoop && !isPseudoFs(fstype) && isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')) {
-    if (fstabList === undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) probed = detectType(source, 0, given);
+    if (fstabList === undefined && (fstype === undefined || fstype === 'auto' || negated)) probed = detectType(source, 0, given);
     // A type list from fstab is no type libblkid knows: no loop device unless asked for (util-linux).
-    autoLoop = fstabList === undefined && (req.types !== 'auto' || probed !== undefined);
-    if (probed !== undefined && (fstype === undefined || fstype === 'auto' || typePattern?.startsWith('no'))) fstype = probed;
+    autoLoop = fstabList === undefined && ((req.types ?? tableType) !== 'auto' || probed !== undefined);
+    if (probed !== undefined && (fstype === undefined || fstype === 'auto' || negated)) fstype = probed;
   }
   // --fake sets up no loop device (libmount's loop hook does nothing then); a dry run shows it.
   const fakeOnly = req.fake && !req.dryRun;
@@ -473,7 +476,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   let types: string[] = [];
   let guessing = false;
   if (fstype !== undefined && fstype !== 'auto') types = [fstype];
-  else if (typePattern !== undefined && !typePattern.startsWith('no')) {
+  else if (typePattern !== undefined && !negated) {
     // -t a,b,c: tried in order; "auto" in the list means the probed type.
     guessing = true;
     for (const t of typePattern.split(',')) {
@@ -552,6 +555,8 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   const plan = planMount(input);
   const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
+  // --dry-run: the plan is the answer; no call, no helper started, nothing recorded.
+  if (req.dryRun) return { ...base, fstype: input.types[0], messages: [], roFallback: false };
   if (req.fake && plan.kind !== 'helper') {
     // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
     // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
@@ -574,7 +579,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   if (plan.kind === 'move' && !req.noMtab && plan.source !== undefined) moveUtab(plan.source, plan.target, tables);
   if (plan.utabOptions && !req.noMtab) {
     if (r.helperStatus === undefined) recordUtab(plan, r);
-    else if (r.helperStatus === 0) completeHelperUtab(plan, tables);
+    else if (r.helperStatus === 0 && !req.fake) completeHelperUtab(plan, tables);
   }
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
     helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice };
@@ -657,7 +662,9 @@ function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
   const entry = mi;
   try {
     updateUtab((entries) => [
-      ...entries.filter((e) => e.id !== entry.id && e.target !== entry.target),
+      // One entry per mount: an entry with this ID is stale (the kernel reused it); the entries of
+      // other mounts on the same target (a stack) stay theirs.
+      ...entries.filter((e) => e.id !== entry.id),
       // A bind is recorded as libmount records it: the filesystem's source, the root within it, and
       // BINDSRC= the source as it was given.
       plan.kind === 'bind'

@@ -6,7 +6,7 @@ import { E } from '../sys/errno';
 import { MNT, MS } from '../sys/constants';
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
 import { matchFsType, matchOptions } from '../tables/patterns';
-import { updateUtab } from '../tables/utab';
+import { updateUtab, UtabEntry } from '../tables/utab';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
 import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
@@ -82,10 +82,13 @@ export function findMountFor(spec: string, table: MountTable, noCanonicalize = f
 }
 
 function removeUtab(entry: MountEntry | undefined, target: string, tables: Tables): void {
+  // This mount's entry (by ID), and entries without an ID for its target (made by --fake); the
+  // entries of other mounts stacked on the same target stay.
+  const mine = (u: UtabEntry): boolean => (entry ? u.id === entry.id || (u.id === undefined && u.target === target) : u.target === target);
   try {
     // The run's copy of utab says whether there is anything to remove: no re-read per unmount.
-    if (!tables.utab().some((u) => (entry && u.id === entry.id) || u.target === target)) return;
-    updateUtab((list) => list.filter((u) => !((entry && u.id === entry.id) || u.target === target)), sysFlockExclusive);
+    if (!tables.utab().some(mine)) return;
+    updateUtab((list) => list.filter((u) => !mine(u)), sysFlockExclusive);
     tables.invalidateUtab();
   } catch {
     /* utab trouble does not undo an unmount */

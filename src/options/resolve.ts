@@ -45,7 +45,8 @@ interface Classified {
 
 /**
  * Merge: options from the table keep only the last of one group (a duplicate, a flag and its
- * inverse, the atime family); filesystem options are all kept, as util-linux does.
+ * inverse, the choosing atime options); userspace options with values (x-*, X-*, offset= …) are all
+ * kept but an identical repeat, and filesystem options are all kept, as util-linux does.
  */
 export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
   const seen = new Set<string>();
@@ -92,7 +93,9 @@ export function expandImplied(items: readonly OptionItem[]): OptionItem[] {
 }
 
 export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
-  const items = mergeOptions(expandImplied(input));
+  // Implied options come from the implying options that survive the merge ("user,nouser" implies
+  // nothing); a second merge lets a later exec/suid/dev win over them.
+  const items = mergeOptions(expandImplied(mergeOptions(input)));
   let msFlags = 0;
   let attrSet = 0;
   let attrClr = 0;
