@@ -1,5 +1,6 @@
 // Errors the library raises, with what the CLI needs to print util-linux's text.
 import { MountError } from '../sys/error';
+import { stat } from './paths';
 import { Step, MountKind } from '../plan/types';
 
 /** A mount request failed in a kernel call. */
@@ -31,7 +32,15 @@ export class UmountFailure extends Error {
 /** errnos that mean "the device is missing", which nofail turns into success. */
 const MISSING_DEVICE = new Set([2, 20, 6, 15, 123]); // ENOENT ENOTDIR ENXIO ENOTBLK ENOMEDIUM
 
-/** nofail silences a missing device: the mount is skipped and counts as a success. */
+/**
+ * nofail silences a missing device: the mount is skipped and counts as a success. A missing (or
+ * not-a-directory) mount point is not a missing device: ENOENT and ENOTDIR are excused only when
+ * the target is there and the source is what is missing (util-linux's mk_exit_code).
+ */
 export function nofailApplies(f: MountFailure): boolean {
-  return f.flags.nofail && MISSING_DEVICE.has(f.error.errno);
+  if (!f.flags.nofail || !MISSING_DEVICE.has(f.error.errno)) return false;
+  if (f.error.errno !== 2 && f.error.errno !== 20) return true;
+  const target = stat(f.target);
+  if (!target || (f.error.errno === 20 && !target.isDirectory())) return false;
+  return f.source === undefined || !stat(f.source);
 }

@@ -379,16 +379,10 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
 
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
-    const tag = source !== undefined && !o.remount ? parseTag(source) : undefined;
-    if (tag) {
-      // A tag names a device for a bind or a move too (libmount prepares every source path alike).
-      const dev = resolveTag(tag);
-      if (!dev) {
-        if (nofail) throw new NofailSkip();
-        throw new UsageError(`can't find ${source}`, 1, given);
-      }
-      source = dev;
-    } else if (source !== undefined && !o.remount && canonSource) source = canonical(source);
+    // A tag names a device for a bind or a move too (libmount prepares every source path alike).
+    const dev = source !== undefined && !o.remount ? tagDevice(source, nofail, given) : undefined;
+    if (dev !== undefined) source = dev;
+    else if (source !== undefined && !o.remount && canonSource) source = canonical(source);
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
@@ -403,15 +397,9 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
 
   // Tags → devices.
   if (source !== undefined) {
-    const tag = parseTag(source);
-    if (tag) {
-      const dev = resolveTag(tag);
-      if (!dev) {
-        if (nofail) throw new NofailSkip();
-        throw new UsageError(`can't find ${source}`, 1, given);
-      }
-      source = dev;
-    } else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && canonSource && exists(source)) {
+    const dev = tagDevice(source, nofail, given);
+    if (dev !== undefined) source = dev;
+    else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && canonSource && exists(source)) {
       source = canonical(source);
     }
   }
@@ -516,6 +504,19 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   };
 }
 
+/**
+ * The device a tag source names; undefined when the source is no tag. A tag that names nothing is
+ * "can't find LABEL=x" (about the target as given), or nothing to do with nofail.
+ */
+function tagDevice(source: string, nofail: boolean, target: string): string | undefined {
+  const tag = parseTag(source);
+  if (!tag) return undefined;
+  const dev = resolveTag(tag);
+  if (dev) return dev;
+  if (nofail) throw new NofailSkip();
+  throw new UsageError(`can't find ${source}`, 1, target);
+}
+
 /** Thrown inside prepare() when nofail turns a missing device into "nothing to do". */
 class NofailSkip extends Error {}
 
@@ -569,7 +570,10 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     r = runPlan(plan, { mode: req.executor ?? executorFromEnv(), targetFd: prep.pin?.fd });
   } catch (e) {
     if (e instanceof StepError) {
-      throw new MountFailure(e.cause, plan.kind, e.step, e.result.loopDevice ?? input.source, input.target, input.types[0],
+      // A loop device that cannot be set up is reported about the target as given: libmount sets it
+      // up before it canonicalizes the target.
+      const about = e.step.op === 'loop' ? withPrefix(req.targetPrefix, req.target ?? input.target) : input.target;
+      throw new MountFailure(e.cause, plan.kind, e.step, e.result.loopDevice ?? input.source, about, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
     }
     throw e;

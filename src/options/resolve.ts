@@ -162,16 +162,15 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
         // noatime, relatime, strictatime choose (the last one wins); atime, norelatime and
         // nostrictatime only undo their own counterpart when it is the choice in force, back to the
         // kernel's default (relatime): "noatime,nostrictatime" stays noatime (as util-linux 2.42).
+        // Either way the atime choice is set (util-linux's mount_setattr clears all of _ATIME).
         const current = recursive ? atimeChoiceRec : atimeChoice;
-        if (def.invert && current !== def.ms) break;
+        const chosen = def.invert ? (current === def.ms ? 0 : current) : def.ms;
         atimeGiven = true;
-        msFlags &= ~(MS.NOATIME | MS.RELATIME | MS.STRICTATIME);
-        let choice: number = MOUNT_ATTR.RELATIME;
-        if (!def.invert && def.name === 'noatime') { choice = MOUNT_ATTR.NOATIME; msFlags |= MS.NOATIME; }
-        else if (!def.invert && def.name === 'strictatime') { choice = MOUNT_ATTR.STRICTATIME; msFlags |= MS.STRICTATIME; }
-        else if (!def.invert && def.name === 'relatime') msFlags |= MS.RELATIME;
-        if (recursive) atimeChoiceRec = def.invert ? 0 : def.ms;
-        else atimeChoice = def.invert ? 0 : def.ms;
+        msFlags = (msFlags & ~(MS.NOATIME | MS.RELATIME | MS.STRICTATIME)) | chosen;
+        const choice: number = chosen === MS.NOATIME ? MOUNT_ATTR.NOATIME : chosen === MS.STRICTATIME ? MOUNT_ATTR.STRICTATIME
+          : MOUNT_ATTR.RELATIME;
+        if (recursive) atimeChoiceRec = chosen;
+        else atimeChoice = chosen;
         if (recursive) {
           recursiveSet = (recursiveSet & ~MOUNT_ATTR._ATIME) | choice;
           recursiveClr |= MOUNT_ATTR._ATIME;
