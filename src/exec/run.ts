@@ -152,8 +152,14 @@ function mkdirP(p: string, mode: number): void {
     cur = up;
   }
   for (const d of missing) {
-    fs.mkdirSync(d, { mode });
-    fs.chmodSync(d, mode);
+    try {
+      fs.mkdirSync(d, { mode });
+      fs.chmodSync(d, mode);
+    } catch (e) {
+      // Something is there after all (a dangling symlink: existsSync follows it). As mkdir -p and
+      // util-linux's mkdir hook: not an error here; the mount call says what it thinks of it.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
 }
 

@@ -386,9 +386,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
-        noMtab: req.noMtab, mkdirMode, owner, idmap, sourceNoFollow: o.bind && sourceNoFollow,
-        // BINDSRC= keeps the source as given, less trailing slashes (as libmount stores it).
-        givenSource: look.source?.replace(/(.)\/+$/, '$1') },
+        noMtab: req.noMtab, mkdirMode, owner, idmap, sourceNoFollow: o.bind && sourceNoFollow },
     };
   }
   if (o.propagation.length && (source === undefined || source === 'none') && fstype === undefined) {
@@ -670,9 +668,9 @@ function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
       // other mounts on the same target (a stack) stay theirs.
       ...entries.filter((e) => e.id !== entry.id),
       // A bind is recorded as libmount records it: the filesystem's source, the root within it, and
-      // BINDSRC= the source as it was given.
+      // BINDSRC= the bind's source path (canonical, unless X-mount.nocanonicalize kept it as given).
       plan.kind === 'bind'
-        ? { id: entry.id, source: entry.source, target: entry.target, root: entry.root, bindSource: plan.givenSource, options: plan.utabOptions }
+        ? { id: entry.id, source: entry.source, target: entry.target, root: entry.root, bindSource: plan.source, options: plan.utabOptions }
         : { id: entry.id, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
     ], sysFlockExclusive);
   } catch {

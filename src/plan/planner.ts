@@ -20,8 +20,6 @@ export interface PlanInput {
   listHelpers?: Record<string, string>;
   /** X-mount.nocanonicalize(=source): bind a symlink source itself. */
   sourceNoFollow?: boolean;
-  /** The source as given, before canonicalization (a bind's BINDSRC= in utab). */
-  givenSource?: string;
   /** The type as given to the helper (for its -t argument). */
   helperType?: string;
   sloppy?: boolean;
@@ -106,7 +104,7 @@ export function planMount(input: PlanInput): Plan {
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
-    return { kind: 'bind', source: input.source, target, steps, utabOptions, ...defined({ givenSource: input.givenSource }) };
+    return { kind: 'bind', source: input.source, target, steps, utabOptions };
   }
 
   // Propagation only: no source (or "none") and nothing but propagation flags.

@@ -151,6 +151,4 @@ export interface Plan {
   steps: Step[];
   /** userspace options to record in utab after success ("" = no entry). */
   utabOptions: string;
-  /** A bind's source as given (utab's BINDSRC=). */
-  givenSource?: string;
 }
