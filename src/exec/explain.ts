@@ -4,7 +4,7 @@
 import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
 import { ExecutorMode, needsLegacy } from './run';
-import { attrsToMs, currentMs, PER_MOUNT } from './legacy';
+import { attrsToMs, adjustedMs, PER_MOUNT } from './legacy';
 import { splitSubtype } from './fd';
 import { MountTable, MountEntry } from '../tables/mountinfo';
 
@@ -82,11 +82,9 @@ function legacyRecursive(target: string, set: number, clr: number, from = target
   const top = table.topAt(from);
   const tree: Pick<MountEntry, 'target' | 'vfsOptions'>[] = top ? [top, ...table.descendants(top)] : [];
   if (!tree.length) tree.push({ target: from, vfsOptions: '' });
-  const clrMs = attrsToMs(clr) | (clr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
   return tree.map((e) => {
     const at = target + e.target.slice(from.length);
-    const flags = ((currentMs(e.vfsOptions) & ~clrMs) | attrsToMs(set)) >>> 0;
-    return `mount("none", ${q(at)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | flags)}, NULL)`;
+    return `mount("none", ${q(at)}, NULL, ${msFlagNames(MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr))}, NULL)`;
   });
 }
 

@@ -96,9 +96,7 @@ export function legacyMove(step: MoveStep, targetFd?: number): void {
     // As the fd-based executor: the flags first, on the mount where it is, then the move.
     // mount(2) sets per-mount flags only all at once: the mount's others are read and kept.
     const now = MountTable.read().topAt(step.source);
-    const clrMs = attrsToMs(step.attrClr) | (step.attrClr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
-    const flags = ((currentMs(now?.vfsOptions ?? '') & ~clrMs) | attrsToMs(step.attrSet)) >>> 0;
-    sysMount('none', step.source, null, MS.REMOUNT | MS.BIND | flags, null);
+    sysMount('none', step.source, null, MS.REMOUNT | MS.BIND | adjustedMs(now?.vfsOptions ?? '', step.attrSet, step.attrClr), null);
   }
   sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
 }
@@ -143,6 +141,16 @@ export function currentMs(vfsOptions: string): number {
 }
 
 /**
+ * A mount's per-mount MS_* flags (from its mountinfo options) with MOUNT_ATTR_* bits set and
+ * cleared: what one MS_REMOUNT|MS_BIND call must carry to change only those (clearing any atime
+ * bit clears the whole atime choice).
+ */
+export function adjustedMs(vfsOptions: string, set: number, clr: number): number {
+  const clrMs = attrsToMs(clr) | (clr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
+  return ((currentMs(vfsOptions) & ~clrMs) | attrsToMs(set)) >>> 0;
+}
+
+/**
  * VFSFLAG=recursive without mount_setattr(AT_RECURSIVE): one MS_REMOUNT|MS_BIND per mount of the
  * tree, each keeping its own other flags. The mount table is read once for the whole tree.
  */
@@ -150,11 +158,8 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number): 
   const table = MountTable.read();
   const top = table.topAt(target);
   if (!top) return;
-  const setMs = attrsToMs(set);
-  const clrMs = attrsToMs(clr) | (clr & MOUNT_ATTR._ATIME ? MS.NOATIME | MS.STRICTATIME | MS.RELATIME : 0);
   for (const e of [top, ...table.descendants(top)]) {
-    const flags = ((currentMs(e.vfsOptions) & ~clrMs) | setMs) >>> 0;
-    sysMount('none', e.target, null, MS.REMOUNT | MS.BIND | flags, null);
+    sysMount('none', e.target, null, MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr), null);
   }
 }
 

@@ -1,7 +1,7 @@
 // One mount(8) request, start to finish: fstab/mount-table lookup, option merging,
 // source and type resolution, the Plan, and its execution.
 import * as fs from 'fs';
-import { parseOptions, OptionItem, optionValue, formatOptions, splitOptionString } from '../options/parse';
+import { parseOptions, OptionItem, optionValue, formatOptions } from '../options/parse';
 import { resolveOptions, ResolvedOptions, userOption, hasUserOption } from '../options/resolve';
 import { planMount, PlanInput } from '../plan/planner';
 import { Plan } from '../plan/types';
@@ -559,7 +559,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   if (req.fake && plan.kind !== 'helper') {
     // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
     // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
-    if (plan.utabOptions && !req.noMtab && !req.dryRun) recordFakeUtab(plan);
+    if (plan.utabOptions && !req.noMtab) recordFakeUtab(plan);
     return { ...base, fstype: input.types[0], messages: [], roFallback: false };
   }
   req.onTargetPinned?.(input.target);
@@ -581,7 +581,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   if (plan.kind === 'move' && !req.noMtab && plan.source !== undefined) moveUtab(plan.source, plan.target, tables);
   if (plan.utabOptions && !req.noMtab) {
     if (r.helperStatus === undefined) recordUtab(plan, r);
-    else if (r.helperStatus === 0 && !req.fake) completeHelperUtab(plan, tables);
+    else if (r.helperStatus === 0 && !req.fake) completeHelperUtab(plan);
   }
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
     helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice };
@@ -591,9 +591,8 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
  * After a helper mounted (util-linux 2.40+): the helper may have written its own utab entry; the
  * userspace options it lacks are added to it. Without one, an entry is added as for our own mount.
  */
-function completeHelperUtab(plan: Plan, tables: Tables): void {
-  const wanted = splitOptionString(plan.utabOptions);
-  const name = (o: string): string => (o.includes('=') ? o.slice(0, o.indexOf('=')) : o);
+function completeHelperUtab(plan: Plan): void {
+  const wanted = parseOptions(plan.utabOptions);
   const target = canonical(plan.target);
   let found = false;
   try {
@@ -601,12 +600,12 @@ function completeHelperUtab(plan: Plan, tables: Tables): void {
       for (let i = entries.length - 1; i >= 0; i--) {
         const e = entries[i];
         if (e.target !== target || (plan.source !== undefined && e.source !== undefined && !sameSource(e.source, plan.source))) continue;
-        const have = new Set(splitOptionString(e.options ?? '').map(name));
-        const missing = wanted.filter((o) => !have.has(name(o)));
+        const have = new Set(parseOptions(e.options ?? '').map((o) => o.name));
+        const missing = wanted.filter((o) => !have.has(o.name));
         found = true;
         if (!missing.length) return entries;
         const next = [...entries];
-        next[i] = { ...e, options: [e.options, ...missing].filter(Boolean).join(',') };
+        next[i] = { ...e, options: [e.options, formatOptions(missing)].filter(Boolean).join(',') };
         return next;
       }
       return entries;
@@ -615,12 +614,7 @@ function completeHelperUtab(plan: Plan, tables: Tables): void {
     /* a utab that cannot be written does not undo the mount */
   }
   if (!found) {
-    let mi: MountEntry | undefined;
-    try {
-      mi = statmountAt(target);
-    } catch {
-      mi = tables.mounts().topAt(target);
-    }
+    const mi = mountNowAt(target);
     // Only a mount on the target itself: a helper that exited 0 without mounting leaves none.
     if (mi && mi.target === target) recordUtab({ ...plan, target }, { messages: [], roFallback: false }, mi);
   }
@@ -650,18 +644,22 @@ function recordFakeUtab(plan: Plan): void {
   }
 }
 
+/**
+ * The topmost mount on `target` as it is now, after this run changed the table (statmount, else a
+ * fresh read of mountinfo: the run's cached table predates the mount).
+ */
+function mountNowAt(target: string): MountEntry | undefined {
+  try {
+    return statmountAt(target);
+  } catch {
+    return MountTable.read().topAt(target);
+  }
+}
+
 /** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
 function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
-  let mi = known;
-  if (!mi) {
-    try {
-      mi = statmountAt(plan.target);
-    } catch {
-      mi = MountTable.read().topAt(plan.target);
-    }
-  }
-  if (!mi) return;
-  const entry = mi;
+  const entry = known ?? mountNowAt(plan.target);
+  if (!entry) return;
   try {
     updateUtab((entries) => [
       // One entry per mount: an entry with this ID is stale (the kernel reused it); the entries of
