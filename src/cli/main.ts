@@ -1,6 +1,8 @@
 // Shared by both commands: program name, error safety net, exit code.
 import * as path from 'path';
+import * as fs from 'fs';
 import { processOutput, Output } from './output';
+import { decodeBytes } from '../sys/bytes';
 
 /** The name messages start with: the command as invoked (tsmount, or mount when installed under that name). */
 export function programName(argv1: string | undefined, fallback: string): string {
@@ -8,12 +10,37 @@ export function programName(argv1: string | undefined, fallback: string): string
   return path.basename(argv1).replace(/\.(c?js|ts)$/, '') || fallback;
 }
 
+/**
+ * The command's arguments with their bytes intact. Node decodes argv as UTF-8 and turns bytes
+ * that are not UTF-8 into U+FFFD (so `/mnt/bad\xff` would become another path); only then are
+ * they read again from /proc/self/cmdline, whose last entries are our arguments.
+ */
+export function exactArgv(argv: readonly string[]): readonly string[] {
+  if (!argv.some((a) => a.includes('\uFFFD'))) return argv;
+  try {
+    const raw = fs.readFileSync('/proc/self/cmdline');
+    const parts: string[] = [];
+    let start = 0;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] === 0) {
+        parts.push(decodeBytes(raw, start, i));
+        start = i + 1;
+      }
+    }
+    const n = argv.length - 2;
+    if (parts.length < n + 1) return argv;
+    return [...argv.slice(0, 2), ...parts.slice(parts.length - n)];
+  } catch {
+    return argv;
+  }
+}
+
 export type CommandMain = (prog: string, args: readonly string[], out: Output) => number;
 
 export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[], out: Output = processOutput): number {
   const prog = programName(argv[1], fallbackName);
   try {
-    return main(prog, argv.slice(2), out);
+    return main(prog, exactArgv(argv).slice(2), out);
   } catch (e) {
     // Never a stack trace: an unexpected failure is reported like util-linux's internal errors (exit 4).
     const msg = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,7 @@
 // Errors → util-linux 2.42's texts and exit codes, in one place.
 import { MountFailure, UmountFailure } from '../lib/errors';
-import { strerror, E } from '../sys/errno';
+import { strerror, errnoNumber, E } from '../sys/errno';
+import type { UtabUpdateError } from '../tables/utab';
 import { MountError } from '../sys/error';
 import { MountTable } from '../tables/mountinfo';
 import { stat, lstat } from '../lib/paths';
@@ -193,3 +194,17 @@ export function mtabError(prog: string, out: { stderr(lines: readonly string[]):
   return EXIT.SYSERR;
 }
 
+
+/**
+ * The kernel call succeeded but utab could not be updated (libmount's mk_exit_code): the lock →
+ * "failed to update userspace mount table" (exit 16); the write → "any subsequent operation
+ * failed: <strerror>" (exit 32).
+ */
+export function utabFailureReport(prog: string, target: string, e: UtabUpdateError, done: 'mounted' | 'unmounted'): { line: string; code: number } {
+  if (e.stage === 'lock') {
+    return { line: `${prog}: ${target}: filesystem was ${done}, but failed to update userspace mount table.`, code: EXIT.FILEIO };
+  }
+  const n = e.errno === undefined ? undefined : errnoNumber(e.errno);
+  const why = n === undefined ? e.errno ?? 'Unknown error' : strerror(n);
+  return { line: `${prog}: ${target}: filesystem was ${done}, but any subsequent operation failed: ${why}.`, code: EXIT.FAIL };
+}

@@ -1,6 +1,6 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report } from './messages';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UsageError } from '../sys/error';
@@ -17,6 +17,7 @@ import { MountTable } from '../tables/mountinfo';
 import { readUtab } from '../tables/utab';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
+import { decodeBytes } from '../sys/bytes';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'LUoOtTN',
@@ -106,7 +107,7 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
     return EXIT.SUCCESS;
   }
   // The classic listing: one pass over the mountinfo text.
-  const text = formatListing(fs.readFileSync('/proc/self/mountinfo', 'utf8'), readUtab(), types, labels ? labelOfSource : undefined);
+  const text = formatListing(decodeBytes(fs.readFileSync('/proc/self/mountinfo')), readUtab(), types, labels ? labelOfSource : undefined);
   if (text) out.stdout([text.slice(0, -1)]);
   return EXIT.SUCCESS;
 }
@@ -248,6 +249,10 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
           if (explain) out.stdout(explainPlan(ev.result.plan, executorFromEnv()));
           out.stdout(kernelNotes(prog, ev.result.messages, verbose));
           if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
+          if (ev.result.utabError) {
+            out.stderr([utabFailureReport(prog, ev.result.target, ev.result.utabError, 'mounted').line]);
+            return;
+          }
         }
         if (!verbose) return;
         // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
@@ -322,6 +327,11 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   out.stdout(kernelNotes(prog, r.messages, verbose));
   if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
   if (r.helperStatus !== undefined) return r.helperStatus;
+  if (r.utabError) {
+    const u = utabFailureReport(prog, r.target, r.utabError, 'mounted');
+    out.stderr([u.line]);
+    return u.code;
+  }
   if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
   if (verbose) out.stdout(successLines(prog, r));
   return EXIT.SUCCESS;

@@ -1,9 +1,10 @@
 // Output for the commands: whole lines, written synchronously so that stdout and stderr
 // keep their order and nothing is lost when the process exits.
 import * as fs from 'fs';
+import { encodeBytes } from '../sys/bytes';
 
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
+  const buf = encodeBytes(text); // paths print as the bytes they are
   let off = 0;
   while (off < buf.length) {
     try {

@@ -2,7 +2,8 @@
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { umountFailureText, otherErrorLine, EXIT } from './messages';
+import { umountFailureText, otherErrorLine, utabFailureReport, EXIT } from './messages';
+import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
@@ -10,6 +11,7 @@ import { UmountNotMounted, umountSpec, umountRecursive, umountAllTargets, umount
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
 import { namespaceError, mtabError } from './messages';
+import { osPath } from '../sys/bytes';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'OtN',
@@ -54,7 +56,7 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   }
   if (e instanceof UmountNotFound) {
     // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
-    if (!quiet) out.stderr([`${prog}: ${e.spec}: ${fs.existsSync(e.spec) ? 'not mounted' : 'not found'}`]);
+    if (!quiet) out.stderr([`${prog}: ${e.spec}: ${fs.existsSync(osPath(e.spec)) ? 'not mounted' : 'not found'}`]);
     return EXIT.USAGE;
   }
   const line = otherErrorLine(prog, e, spec);
@@ -98,6 +100,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         if (!r) return 0;
         if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
         if (r.helperStatus) return r.helperStatus;
+        if (r.utabError) return utabReport(r);
         if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
         return 0;
       }, (e) => {
@@ -111,23 +114,31 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
     return EXIT.USAGE;
   }
+  const utabReport = (r: UmountResult): number => {
+    const u = utabFailureReport(prog, r.target, r.utabError as UtabUpdateError, 'unmounted');
+    out.stderr([u.line]);
+    return u.code;
+  };
   let rc = 0;
   for (const spec of positional) {
     let code = 0;
     try {
       if (has(ordered, 'A')) {
         umountAllTargets(spec, req, tables, has(ordered, 'R'), (r) => {
-          if (verbose) out.stderr([successLine(prog, r)]);
+          if (r.utabError) code = Math.max(code, utabReport(r));
+          else if (verbose) out.stderr([successLine(prog, r)]);
         });
       } else if (has(ordered, 'R')) {
         umountRecursive(spec, req, tables, (r) => {
-          if (verbose) out.stderr([successLine(prog, r)]);
+          if (r.utabError) code = Math.max(code, utabReport(r));
+          else if (verbose) out.stderr([successLine(prog, r)]);
         });
       } else {
         const r = umountSpec(spec, req, tables);
         tables.invalidateMounts();
         if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
         if (r.helperStatus !== undefined) code = r.helperStatus;
+        else if (r.utabError) code = utabReport(r);
         if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
       }
     } catch (e) {

@@ -7,6 +7,7 @@ import { sysIoctl, closeFd } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { O } from '../sys/constants';
+import { osPath } from '../sys/bytes';
 
 const LOOP_CLR_FD = 0x4c01;
 const LOOP_CONFIGURE = 0x4c0a;
@@ -75,7 +76,7 @@ export function findLoopMatch(devices: LoopInfo[], file: string, offset: number,
   { kind: 'reuse'; dev: LoopInfo } | { kind: 'overlap'; dev: LoopInfo } | { kind: 'none' } {
   const size = (() => {
     try {
-      return fs.statSync(file).size;
+      return fs.statSync(osPath(file)).size;
     } catch {
       return 0;
     }
@@ -114,11 +115,11 @@ export function attachLoop(file: string, opts: { offset: number; sizelimit: numb
   let readOnly = opts.readOnly;
   let fileFd: number;
   try {
-    fileFd = fs.openSync(file, readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR);
+    fileFd = fs.openSync(osPath(file), readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!readOnly && (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')) {
-      fileFd = fs.openSync(file, fs.constants.O_RDONLY);
+      fileFd = fs.openSync(osPath(file), fs.constants.O_RDONLY);
       readOnly = true;
     } else throw e;
   }

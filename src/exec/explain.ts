@@ -1,6 +1,7 @@
 // Explain mode: the exact kernel calls a Plan would make, rendered without making them.
 // It mirrors exec/fd.ts and exec/legacy.ts step by step; file descriptors are numbered
 // from 3 as a fresh process would get them.
+import { printable } from '../sys/bytes';
 import { Plan, Step, FsMountStep, DataOption } from '../plan/types';
 import { MS, msFlagNames, attrNames, propagationName, MOUNT_ATTR } from '../sys/constants';
 import { ExecutorMode, needsLegacy } from './run';
@@ -11,7 +12,7 @@ import { MountTable, MountEntry } from '../tables/mountinfo';
 const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 
 function q(s: string | null | undefined): string {
-  return s === null || s === undefined ? 'NULL' : JSON.stringify(s);
+  return s === null || s === undefined ? 'NULL' : JSON.stringify(printable(s));
 }
 
 class Fds {

@@ -1,6 +1,7 @@
 // /sbin/mount.TYPE and /sbin/umount.TYPE helpers: found in util-linux's search path,
 // run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
 import * as fs from 'fs';
+import { isRealRoot } from '../lib/env';
 
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -46,7 +47,9 @@ function searchHelper(prefix: string, type: string, dirs: readonly string[]): st
 /** The environment a helper gets: a fixed PATH, the locale, nothing that changes how programs load. */
 export function helperEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { PATH: SAFE_PATH };
-  for (const k of ['LANG', 'LC_ALL', 'LC_MESSAGES', 'LIBMOUNT_UTAB', 'LIBMOUNT_FSTAB', 'TERM', 'HOME']) {
+  // util-linux's table variables only from root (see lib/env.ts), as libmount's safe_getenv().
+  const keys = isRealRoot() ? ['LANG', 'LC_ALL', 'LC_MESSAGES', 'LIBMOUNT_UTAB', 'LIBMOUNT_FSTAB', 'TERM', 'HOME'] : ['LANG', 'LC_ALL', 'LC_MESSAGES', 'TERM', 'HOME'];
+  for (const k of keys) {
     if (env[k] !== undefined) out[k] = env[k];
   }
   return out;

@@ -10,6 +10,7 @@ import { MountTable } from '../tables/mountinfo';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
+import { osPath } from '../sys/bytes';
 
 /** Per-mount flags a bind remount can set (util-linux's MNT_BIND_SETTABLE and the atime choice). */
 export const PER_MOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME
@@ -75,7 +76,7 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   // A symlink source bound itself (X-mount.nocanonicalize): mount(2) follows /proc/self/fd/N of an
   // O_PATH|O_NOFOLLOW descriptor to the link, not through it.
-  const src = step.noFollow ? fs.openSync(step.source, O.PATH | O.NOFOLLOW | O.CLOEXEC) : undefined;
+  const src = step.noFollow ? fs.openSync(osPath(step.source), O.PATH | O.NOFOLLOW | O.CLOEXEC) : undefined;
   try {
     sysMount(src !== undefined ? `/proc/self/fd/${src}` : step.source, at(step.target, targetFd), null,
       MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);

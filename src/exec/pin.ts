@@ -4,6 +4,7 @@
 // check (canonicalization) and the pin are one operation.
 import * as fs from 'fs';
 import { O } from '../sys/constants';
+import { decodeBytes, osPath } from '../sys/bytes';
 
 export interface PinnedTarget {
   fd: number;
@@ -19,12 +20,12 @@ export function pinTarget(target: string, noFollow = false): PinnedTarget | unde
   if (target === '') return undefined;
   let fd: number;
   try {
-    fd = fs.openSync(target, O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));
+    fd = fs.openSync(osPath(target), O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));
   } catch {
     return undefined;
   }
   try {
-    const p = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    const p = decodeBytes(fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' }));
     if (!p.startsWith('/') || p.endsWith(' (deleted)')) throw new Error('unreachable target');
     return { fd, path: p };
   } catch {

@@ -12,6 +12,7 @@ import { legacyBind, legacyMove, legacyNewMount, legacyPropagate, legacyReconfig
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
 import { pinTarget, unpin, PinnedTarget } from './pin';
+import { osPath } from '../sys/bytes';
 
 export type ExecutorMode = 'auto' | 'fd' | 'mount2';
 
@@ -145,7 +146,7 @@ function readOnlyDevice(source: string | undefined): boolean {
 function mkdirP(p: string, mode: number): void {
   const missing: string[] = [];
   let cur = path.resolve(p);
-  while (!fs.existsSync(cur)) {
+  while (!fs.existsSync(osPath(cur))) {
     missing.unshift(cur);
     const up = path.dirname(cur);
     if (up === cur) break;
@@ -153,8 +154,8 @@ function mkdirP(p: string, mode: number): void {
   }
   for (const d of missing) {
     try {
-      fs.mkdirSync(d, { mode });
-      fs.chmodSync(d, mode);
+      fs.mkdirSync(osPath(d), { mode });
+      fs.chmodSync(osPath(d), mode);
     } catch (e) {
       // Something is there after all (a dangling symlink: existsSync follows it). As mkdir -p and
       // util-linux's mkdir hook: not an error here; the mount call says what it thinks of it.
@@ -217,8 +218,8 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             mounted = result.helperStatus === 0;
             break;
           case 'owner':
-            if (step.uid !== undefined || step.gid !== undefined) fs.chownSync(step.target, step.uid ?? -1, step.gid ?? -1);
-            if (step.mode !== undefined) fs.chmodSync(step.target, step.mode);
+            if (step.uid !== undefined || step.gid !== undefined) fs.chownSync(osPath(step.target), step.uid ?? -1, step.gid ?? -1);
+            if (step.mode !== undefined) fs.chmodSync(osPath(step.target), step.mode);
             break;
         }
       } catch (e) {

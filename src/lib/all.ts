@@ -67,7 +67,9 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
         onEvent({ entry, status: 'helper-failed', result });
         continue;
       }
-      mounted++;
+      // Mounted, but utab could not be updated: util-linux counts the entry as failed.
+      if (result.utabError) failed++;
+      else mounted++;
       onEvent({ entry, status: 'mounted', result });
     } catch (error) {
       if (error instanceof MountFailure && nofailApplies(error)) {

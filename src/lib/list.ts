@@ -2,7 +2,7 @@
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
 import { unmangle } from '../tables/escape';
 import { matchFsType } from '../tables/patterns';
-import { readUtab, UtabEntry } from '../tables/utab';
+import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
 import { probeFile } from '../devices/probe';
 
@@ -21,16 +21,6 @@ export interface ListRequest {
   types?: string;
 }
 
-/** utab entries by mount ID, then by target: one pass, no scan per mount. */
-function utabIndex(utab: UtabEntry[]): { byId: Map<number, UtabEntry>; byTarget: Map<string, UtabEntry> } {
-  const byId = new Map<number, UtabEntry>();
-  const byTarget = new Map<string, UtabEntry>();
-  for (const u of utab) {
-    if (u.id !== undefined) byId.set(u.id, u);
-    if (u.target !== undefined) byTarget.set(u.target, u);
-  }
-  return { byId, byTarget };
-}
 
 /** Source shown for a mount: /dev/loopN with autoclear → its backing file (libmount's pretty path). */
 export function displaySource(e: MountEntry): string {
@@ -42,12 +32,12 @@ export function displaySource(e: MountEntry): string {
 }
 
 export function listMounts(req: ListRequest = {}, table: MountTable = MountTable.read(), utab: UtabEntry[] = readUtab()): ListedMount[] {
-  const idx = utabIndex(utab);
+  const idx = new UtabIndex(utab);
   const out: ListedMount[] = [];
   for (const e of table.entries) {
     if (req.types !== undefined && !matchFsType(e.fstype, req.types)) continue;
     if (e.fstype === 'autofs' && e.fsOptions.includes('ignore')) continue;
-    const u = idx.byId.get(e.id) ?? (idx.byTarget.get(e.target)?.id === undefined ? idx.byTarget.get(e.target) : undefined);
+    const u = idx.find(e.id, e.target, e.uniqueId);
     const userOptions = u?.options ?? '';
     const base = mergedOptions(e);
     out.push({ entry: e, source: displaySource(e), options: userOptions ? `${base},${userOptions}` : base, userOptions });
@@ -74,7 +64,7 @@ function shown(path: string): string {
  * several times cheaper on 50,000-mount tables.
  */
 export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined): string {
-  const idx = utabIndex(utab);
+  const idx = new UtabIndex(utab);
   const hasUtab = utab.length > 0;
   const parts: string[] = [];
   let start = 0;
@@ -112,7 +102,7 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
     let opts = mergedOptions({ vfsOptions: vfs, fsOptions: fsOpts });
     if (hasUtab) {
       const id = Number(line.slice(0, s1));
-      const u = idx.byId.get(id) ?? (idx.byTarget.get(target)?.id === undefined ? idx.byTarget.get(target) : undefined);
+      const u = idx.find(id, target);
       if (u?.options) opts += `,${u.options}`;
     }
     let out = `${shown(source)} on ${shown(target)} type ${fstype} (${opts})`;

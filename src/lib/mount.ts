@@ -9,13 +9,13 @@ import { runPlan, ExecutorMode, executorFromEnv, StepError, ExecResult } from '.
 import { findHelper } from '../exec/helper';
 import { UsageError, MountError } from '../sys/error';
 import { E } from '../sys/errno';
-import { sysFlockExclusive } from '../sys/syscalls';
 import { statmountAt } from '../sys/statmount';
 import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { isTypePattern, matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
-import { updateUtab } from '../tables/utab';
+import { UtabIndex, UtabUpdateError, writeUniqueIds } from '../tables/utab';
+import { changeUtab, uniqueIdOf } from './utab-update';
 import { probeSafe } from '../devices/probe';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
@@ -89,6 +89,8 @@ export interface MountResult {
   loopDevice?: string;
   /** Nothing was done: a missing device with nofail. */
   skipped?: boolean;
+  /** The mount was made, but utab could not be updated (its userspace options are not recorded). */
+  utabError?: UtabUpdateError;
 }
 
 function optionStrings(o: MountRequest['options']): string[] {
@@ -194,7 +196,7 @@ function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): 
       out.source = mi.source;
       out.target = mi.target;
       out.fstype = mi.fstype;
-      const utab = tables.utab().find((u) => u.id === mi.id || u.target === mi.target);
+      const utab = new UtabIndex(tables.utab()).find(mi.id, mi.target, mi.uniqueId);
       out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
     }
     return out; // remount of something not mounted: the kernel says so
@@ -559,8 +561,8 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   if (req.fake && plan.kind !== 'helper') {
     // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
     // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
-    if (plan.utabOptions && !req.noMtab) recordFakeUtab(plan);
-    return { ...base, fstype: input.types[0], messages: [], roFallback: false };
+    const utabError = plan.utabOptions && !req.noMtab ? recordFakeUtab(plan, tables) : undefined;
+    return { ...base, fstype: input.types[0], messages: [], roFallback: false, utabError };
   }
   req.onTargetPinned?.(input.target);
   let r: ExecResult;
@@ -578,46 +580,43 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   // The cached mount table is kept as it was read (mount -a compares against the table as it
   // was at the start, as util-linux does): no re-read per entry.
-  if (plan.kind === 'move' && !req.noMtab && plan.source !== undefined) moveUtab(plan.source, plan.target, tables);
+  let utabError: UtabUpdateError | undefined;
+  if (plan.kind === 'move' && !req.noMtab && plan.source !== undefined) utabError = moveUtab(plan.source, plan.target, tables);
   if (plan.utabOptions && !req.noMtab) {
-    if (r.helperStatus === undefined) recordUtab(plan, r);
-    else if (r.helperStatus === 0 && !req.fake) completeHelperUtab(plan);
+    if (r.helperStatus === undefined) utabError = recordUtab(plan, r, tables);
+    else if (r.helperStatus === 0 && !req.fake) utabError = completeHelperUtab(plan, tables);
   }
   return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
-    helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice };
+    helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice, utabError };
 }
 
 /**
  * After a helper mounted (util-linux 2.40+): the helper may have written its own utab entry; the
  * userspace options it lacks are added to it. Without one, an entry is added as for our own mount.
  */
-function completeHelperUtab(plan: Plan): void {
+function completeHelperUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined {
   const wanted = parseOptions(plan.utabOptions);
   const target = canonical(plan.target);
   let found = false;
-  try {
-    updateUtab((entries) => {
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const e = entries[i];
-        if (e.target !== target || (plan.source !== undefined && e.source !== undefined && !sameSource(e.source, plan.source))) continue;
-        const have = new Set(parseOptions(e.options ?? '').map((o) => o.name));
-        const missing = wanted.filter((o) => !have.has(o.name));
-        found = true;
-        if (!missing.length) return entries;
-        const next = [...entries];
-        next[i] = { ...e, options: [e.options, formatOptions(missing)].filter(Boolean).join(',') };
-        return next;
-      }
-      return entries;
-    }, sysFlockExclusive);
-  } catch {
-    /* a utab that cannot be written does not undo the mount */
-  }
-  if (!found) {
-    const mi = mountNowAt(target);
-    // Only a mount on the target itself: a helper that exited 0 without mounting leaves none.
-    if (mi && mi.target === target) recordUtab({ ...plan, target }, { messages: [], roFallback: false }, mi);
-  }
+  const err = changeUtab(tables, (entries) => {
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
+      if (e.target !== target || (plan.source !== undefined && e.source !== undefined && !sameSource(e.source, plan.source))) continue;
+      const have = new Set(parseOptions(e.options ?? '').map((o) => o.name));
+      const missing = wanted.filter((o) => !have.has(o.name));
+      found = true;
+      if (!missing.length) return entries;
+      const next = [...entries];
+      next[i] = { ...e, raw: undefined, options: [e.options, formatOptions(missing)].filter(Boolean).join(',') };
+      return next;
+    }
+    return entries;
+  });
+  if (err || found) return err;
+  const mi = mountNowAt(target);
+  // Only a mount on the target itself: a helper that exited 0 without mounting leaves none.
+  if (mi && mi.target === target) return recordUtab({ ...plan, target }, { messages: [], roFallback: false }, tables, mi);
+  return undefined;
 }
 
 function sameSource(a: string, b: string): boolean {
@@ -625,23 +624,16 @@ function sameSource(a: string, b: string): boolean {
 }
 
 /** After --move: utab entries at or below the old place follow the mount (libmount's update_modify_target). */
-function moveUtab(from: string, to: string, tables: Tables): void {
+function moveUtab(from: string, to: string, tables: Tables): UtabUpdateError | undefined {
   const moved = (t: string | undefined): boolean => t !== undefined && (t === from || t.startsWith(from === '/' ? '/' : `${from}/`));
-  if (!tables.utab().some((e) => moved(e.target))) return;
-  try {
-    updateUtab((entries) => entries.map((e) => (moved(e.target) ? { ...e, target: to + (e.target as string).slice(from.length) } : e)), sysFlockExclusive);
-    tables.invalidateUtab();
-  } catch {
-    /* utab trouble does not undo the move */
-  }
+  if (!tables.utab().some((e) => moved(e.target))) return undefined;
+  return changeUtab(tables, (entries) => entries.map((e) => (moved(e.target)
+    ? { ...e, raw: undefined, target: to + (e.target as string).slice(from.length) } : e)));
 }
 
-function recordFakeUtab(plan: Plan): void {
-  try {
-    updateUtab((entries) => [...entries, { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions }], sysFlockExclusive);
-  } catch {
-    /* as for a real mount: utab trouble is not the mount's failure */
-  }
+function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined {
+  // As for a real mount: utab trouble is reported, not the mount's failure.
+  return changeUtab(tables, (entries) => [...entries, { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions }]);
 }
 
 /**
@@ -656,23 +648,24 @@ function mountNowAt(target: string): MountEntry | undefined {
   }
 }
 
-/** Record userspace options in utab, as libmount does, keyed by the new mount's ID. */
-function recordUtab(plan: Plan, r: ExecResult, known?: MountEntry): void {
+/**
+ * Record userspace options in utab, as libmount does, keyed by the new mount's ID and (Linux 6.8+)
+ * its unique ID, which the kernel never gives to another mount.
+ */
+function recordUtab(plan: Plan, r: ExecResult, tables: Tables, known?: MountEntry): UtabUpdateError | undefined {
   const entry = known ?? mountNowAt(plan.target);
-  if (!entry) return;
-  try {
-    updateUtab((entries) => [
-      // One entry per mount: an entry with this ID is stale (the kernel reused it); the entries of
-      // other mounts on the same target (a stack) stay theirs.
-      ...entries.filter((e) => e.id !== entry.id),
-      // A bind is recorded as libmount records it: the filesystem's source, the root within it, and
-      // BINDSRC= the bind's source path (canonical, unless X-mount.nocanonicalize kept it as given).
-      plan.kind === 'bind'
-        ? { id: entry.id, source: entry.source, target: entry.target, root: entry.root, bindSource: plan.source, options: plan.utabOptions }
-        : { id: entry.id, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
-    ], sysFlockExclusive);
-  } catch {
-    /* a utab that cannot be written does not undo the mount */
-  }
+  if (!entry) return undefined;
+  const uniqueId = writeUniqueIds() ? entry.uniqueId ?? uniqueIdOf(entry.target) : undefined;
+  return changeUtab(tables, (entries) => [
+    // One entry per mount: an entry with this ID is stale (the kernel gave the ID to this new
+    // mount, so the mount it named is gone); the entries of other mounts on the target (a stack) stay.
+    ...entries.filter((e) => e.id !== entry.id),
+    // A bind is recorded as libmount records it: the filesystem's source, the root within it, and
+    // BINDSRC= the bind's source path (canonical, unless X-mount.nocanonicalize kept it as given).
+    plan.kind === 'bind'
+      ? { id: entry.id, uniqueId, source: entry.source, target: entry.target, root: entry.root, bindSource: plan.source, options: plan.utabOptions }
+      : { id: entry.id, uniqueId, source: r.loopDevice ?? plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions },
+  ]);
 }
+
 

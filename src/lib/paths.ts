@@ -1,6 +1,7 @@
 // Path helpers shared by mount and umount: canonical paths as libmount makes them.
 import * as fs from 'fs';
 import * as path from 'path';
+import { decodeBytes, encodeBytes, hasEscapedBytes, osPath } from '../sys/bytes';
 
 /**
  * realpath() when the path exists, else the path as given (libmount keeps unresolvable paths).
@@ -10,7 +11,7 @@ import * as path from 'path';
 export function canonical(p: string): string {
   if (p === '') return p; // realpath("") would be the current directory: an empty path names nothing
   try {
-    return fs.realpathSync.native(p);
+    return hasEscapedBytes(p) ? decodeBytes(fs.realpathSync.native(encodeBytes(p), { encoding: 'buffer' })) : fs.realpathSync.native(p);
   } catch {
     return p;
   }
@@ -27,7 +28,7 @@ export function withPrefix(prefix: string | undefined, target: string): string {
 /** stat(2) of a path, or undefined when it cannot be stat'ed. */
 export function stat(p: string): fs.Stats | undefined {
   try {
-    return fs.statSync(p, { throwIfNoEntry: false });
+    return fs.statSync(osPath(p), { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -36,7 +37,7 @@ export function stat(p: string): fs.Stats | undefined {
 /** lstat(2) of a path (a final symlink itself), or undefined. */
 export function lstat(p: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p, { throwIfNoEntry: false });
+    return fs.lstatSync(osPath(p), { throwIfNoEntry: false });
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 // (mount -a, umount -R, umount -a): no re-read per entry or per unmount.
 import { readFstab, Fstab, FstabEntry } from '../tables/fstab';
 import { MountTable } from '../tables/mountinfo';
-import { readUtab, UtabEntry } from '../tables/utab';
+import { readUtab, UtabEntry, UtabIndex, utabWritable } from '../tables/utab';
 import { defaultFstabPath } from './env';
 import { canonical, isPseudoFs, isNetworkFs } from './paths';
 import { parseTag, resolveTag, sameTag, deviceHasTag } from '../devices/tags';
@@ -14,6 +14,8 @@ export class Tables {
   private fstabCache?: Fstab;
   private mountCache?: MountTable;
   private utabCache?: UtabEntry[];
+  private utabWritableCache?: boolean;
+  private utabIndexCache?: UtabIndex;
   private targetIndex?: Map<string, FstabEntry>;
 
   /**
@@ -77,6 +79,19 @@ export class Tables {
 
   invalidateUtab(): void {
     this.utabCache = undefined;
+    this.utabIndexCache = undefined;
+  }
+
+  /** The run's utab, indexed by mount (built once per read). */
+  utabIndex(): UtabIndex {
+    if (!this.utabIndexCache) this.utabIndexCache = new UtabIndex(this.utab());
+    return this.utabIndexCache;
+  }
+
+  /** Whether this run may update utab (asked once per run, as libmount asks once per context). */
+  utabWritable(): boolean {
+    if (this.utabWritableCache === undefined) this.utabWritableCache = utabWritable();
+    return this.utabWritableCache;
   }
 
   /** fstab entry by target: the string as given, then canonical paths (first match, as libmount's find_target). */

@@ -1,12 +1,13 @@
 // umount(8): find the mount (by target, by source, by backing file), unmount it with
 // umount2(2), and for -R/-a work from one read of the mount table.
-import { sysUmount2, sysMount, sysFlockExclusive } from '../sys/syscalls';
+import { sysUmount2, sysMount } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { MNT, MS } from '../sys/constants';
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
 import { matchFsType, matchOptions } from '../tables/patterns';
-import { updateUtab, UtabEntry } from '../tables/utab';
+import { UtabEntry, UtabUpdateError } from '../tables/utab';
+import { changeUtab } from './utab-update';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
 import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
@@ -36,6 +37,8 @@ export interface UmountResult {
   remountedReadOnly?: boolean;
   helperStatus?: number;
   helperExecFailed?: string;
+  /** Unmounted, but utab could not be updated (util-linux: exit 16). */
+  utabError?: UtabUpdateError;
 }
 
 export interface Found {
@@ -81,18 +84,31 @@ export function findMountFor(spec: string, table: MountTable, noCanonicalize = f
   return { target: spec };
 }
 
-function removeUtab(entry: MountEntry | undefined, target: string, tables: Tables): void {
-  // This mount's entry (by ID), and entries without an ID for its target (made by --fake); the
-  // entries of other mounts stacked on the same target stay.
-  const mine = (u: UtabEntry): boolean => (entry ? u.id === entry.id || (u.id === undefined && u.target === target) : u.target === target);
-  try {
-    // The run's copy of utab says whether there is anything to remove: no re-read per unmount.
-    if (!tables.utab().some(mine)) return;
-    updateUtab((list) => list.filter((u) => !mine(u)), sysFlockExclusive);
-    tables.invalidateUtab();
-  } catch {
-    /* utab trouble does not undo an unmount */
-  }
+/**
+ * Remove the unmounted mount's utab entry: exactly the entry that was its entry before umount2()
+ * (the same fields), once. After umount2() the kernel may give the freed ID to a concurrent mount,
+ * whose new entry (util-linux appends one beside ours) must stay. Entries without an ID for the
+ * target (made by --fake) go too; the entries of other mounts stacked on the same target stay.
+ */
+function removeUtab(before: UtabEntry | undefined, entry: MountEntry | undefined, target: string, tables: Tables): UtabUpdateError | undefined {
+  const fake = (u: UtabEntry): boolean => u.id === undefined && u.target === target;
+  const hasFake = tables.utab().some(fake);
+  if (!hasFake && !(before && entry && before.id !== undefined)) return undefined;
+  return changeUtab(tables, (list) => {
+    let removed = false;
+    return list.filter((u) => {
+      if (fake(u)) return false;
+      if (removed || !before || !sameEntry(u, before)) return true;
+      removed = true;
+      return false;
+    });
+  });
+}
+
+/** The same entry: every field equal (another tool may have rewritten the line in its own layout). */
+function sameEntry(a: UtabEntry, b: UtabEntry): boolean {
+  return a.id === b.id && a.uniqueId === b.uniqueId && a.target === b.target && a.source === b.source && a.root === b.root
+    && a.bindSource === b.bindSource && a.options === b.options && a.attrs === b.attrs;
 }
 
 /**
@@ -118,7 +134,7 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
   const entry = found.entry;
   const result: UmountResult = { target, source: entry?.source };
   if (req.fake) return result;
-  const utab = entry ? tables.utab().find((u) => u.id === entry.id || u.target === entry.target) : undefined;
+  const utab = entry ? tables.utabIndex().find(entry.id, entry.target, entry.uniqueId) : undefined;
   const helperType = utab?.options?.match(/(?:^|,)helper=([^,]+)/)?.[1] ?? entry?.fstype;
   const helper = !req.noHelpers && helperType && entry ? findHelper('umount', helperType) : undefined;
   if (helper) {
@@ -153,7 +169,7 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
     if (e instanceof MountError) throw new UmountFailure(e, target);
     throw e;
   }
-  if (!req.noMtab) removeUtab(entry, target, tables);
+  if (!req.noMtab) result.utabError = removeUtab(utab, entry, target, tables);
   const loopOpt = utab?.options?.match(/(?:^|,)loop=([^,]+)/)?.[1];
   const dev = entry?.source;
   if (dev && (req.detachLoop || loopOpt) && dev.startsWith('/dev/loop')) {
@@ -262,15 +278,9 @@ export class UmountNotFound extends Error {
 
 /** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */
 export function optionsWithUtab(tables: Tables): (e: MountEntry) => string {
-  const byId = new Map<number, string>();
-  const byTarget = new Map<string, string>();
-  for (const u of tables.utab()) {
-    if (!u.options) continue;
-    if (u.id !== undefined) byId.set(u.id, u.options);
-    if (u.target !== undefined) byTarget.set(u.target, u.options);
-  }
+  const idx = tables.utabIndex();
   return (e) => {
-    const extra = byId.get(e.id) ?? byTarget.get(e.target);
+    const extra = idx.find(e.id, e.target, e.uniqueId)?.options;
     const base = mergedOptions(e);
     return extra ? `${base},${extra}` : base;
   };

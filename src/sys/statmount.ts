@@ -6,6 +6,7 @@ import { sysStatx, sysStatmount } from './syscalls';
 import { MountError } from './error';
 import { E } from './errno';
 import { MOUNT_ATTR, MS } from './constants';
+import { decodeBytes } from './bytes';
 import type { MountEntry } from '../tables/mountinfo';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;
@@ -39,7 +40,7 @@ function str(buf: Buffer, field: number, mask: number, bit: number): string {
   if (!(mask & bit)) return '';
   const off = 512 + buf.readUInt32LE(field);
   const end = buf.indexOf(0, off);
-  return buf.toString('utf8', off, end < 0 ? buf.length : end);
+  return decodeBytes(buf, off, end < 0 ? buf.length : end); // paths are bytes
 }
 
 function vfsOptions(attr: number): string {

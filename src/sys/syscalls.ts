@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { MountError } from './error';
 import { errnoNumber, E } from './errno';
 import { SYSCALLS, SyscallNumbers, MOUNT_ATTR_SIZE_VER0 } from './constants';
+import { cString, printable } from './bytes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type KoffiFn = (...args: unknown[]) => number;
@@ -110,7 +111,12 @@ function injected(name: string): number | undefined {
 }
 
 function q(s: string | null | undefined): string {
-  return s === null || s === undefined ? 'NULL' : JSON.stringify(s);
+  return s === null || s === undefined ? 'NULL' : JSON.stringify(printable(s));
+}
+
+/** A C string argument: escaped bytes (see sys/bytes.ts) go to the kernel as the bytes they stand for. */
+function cs(s: string | null): string | Buffer | null {
+  return s === null ? null : cString(s);
 }
 
 interface CallContext {
@@ -151,11 +157,11 @@ function call(name: string, shown: () => string, ctx: CallContext, fn: () => num
 export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null,
   shownTarget = target): void {
   call('mount', () => `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
-    { source: source ?? undefined, target: shownTarget, flags }, () => load().mount(source, target, fstype, flags >>> 0, data));
+    { source: source ?? undefined, target: shownTarget, flags }, () => load().mount(cs(source), cString(target), fstype, flags >>> 0, cs(data)));
 }
 
 export function sysUmount2(target: string, flags: number): void {
-  call('umount2', () => `${q(target)}, ${flags}`, { target }, () => load().umount2(target, flags));
+  call('umount2', () => `${q(target)}, ${flags}`, { target }, () => load().umount2(cString(target), flags));
 }
 
 export function sysFsopen(fstype: string, flags: number): number {
@@ -164,7 +170,7 @@ export function sysFsopen(fstype: string, flags: number): number {
 
 export function sysFsconfig(fd: number, cmd: number, key: string | null, value: string | null, aux: number, ctx: CallContext = {}): void {
   call('fsconfig', () => `${fd}, ${cmd}, ${q(key)}, ${q(value)}, ${aux}`, { ...ctx, logFd: fd },
-    () => load().fsconfig(numbers().fsconfig, fd, cmd, key, value, aux));
+    () => load().fsconfig(numbers().fsconfig, fd, cmd, key, cs(value), aux));
 }
 
 export function sysFsconfigFd(fd: number, key: string, valueFd: number, ctx: CallContext = {}): void {
@@ -179,16 +185,16 @@ export function sysFsmount(fd: number, flags: number, attrs: number, ctx: CallCo
 
 export function sysMoveMount(fromFd: number, fromPath: string, toFd: number, toPath: string, flags: number, ctx: CallContext = {}): void {
   call('move_mount', () => `${fromFd}, ${q(fromPath)}, ${toFd}, ${q(toPath)}, ${flags}`, ctx,
-    () => load().moveMount(numbers().move_mount, fromFd, fromPath, toFd, toPath, flags));
+    () => load().moveMount(numbers().move_mount, fromFd, cString(fromPath), toFd, cString(toPath), flags));
 }
 
 export function sysOpenTree(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
   return call('open_tree', () => `${dirFd}, ${q(path)}, ${flags}`, ctx,
-    () => load().openTree(numbers().open_tree, dirFd, path, flags));
+    () => load().openTree(numbers().open_tree, dirFd, cString(path), flags));
 }
 
 export function sysFspick(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
-  return call('fspick', () => `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, path, flags));
+  return call('fspick', () => `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, cString(path), flags));
 }
 
 export interface MountAttr {
@@ -201,7 +207,7 @@ export interface MountAttr {
 export function sysMountSetattr(dirFd: number, path: string, flags: number, attr: MountAttr, ctx: CallContext = {}): void {
   const a = { attr_set: attr.attrSet, attr_clr: attr.attrClr, propagation: attr.propagation, userns_fd: attr.usernsFd ?? 0 };
   call('mount_setattr', () => `${dirFd}, ${q(path)}, ${flags}, {attr_set=${a.attr_set}, attr_clr=${a.attr_clr}, propagation=${a.propagation}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
-    ctx, () => load().mountSetattr(numbers().mount_setattr, dirFd, path, flags, a, MOUNT_ATTR_SIZE_VER0));
+    ctx, () => load().mountSetattr(numbers().mount_setattr, dirFd, cString(path), flags, a, MOUNT_ATTR_SIZE_VER0));
 }
 
 export function sysIoctl(fd: number, request: number, arg: Buffer | number, name: string, ctx: CallContext = {}): number {
@@ -227,7 +233,7 @@ export function sysStatmount(req: Buffer, buf: Buffer): void {
 }
 
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
-  call('statx', () => `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, path, flags, mask, buf));
+  call('statx', () => `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, cString(path), flags, mask, buf));
 }
 
 // ---- fs-context message log -------------------------------------------------

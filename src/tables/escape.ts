@@ -1,11 +1,12 @@
 // The \ooo escapes fstab, mountinfo and utab use for blanks and backslashes.
+import { decodeBytes, encodeBytes } from '../sys/bytes';
 
 const OCT = /\\([0-7]{3})/;
 
 /** Decode every \ooo escape (three octal digits) into the byte it names. */
 export function unmangle(s: string): string {
   if (s.indexOf('\\') < 0 || !OCT.test(s)) return s;
-  const src = Buffer.from(s, 'utf8');
+  const src = encodeBytes(s);
   const out = Buffer.allocUnsafe(src.length);
   let j = 0;
   for (let i = 0; i < src.length; i++) {
@@ -19,7 +20,7 @@ export function unmangle(s: string): string {
   }
   // A decoded NUL ends the string, as in libmount's C unmangle ("\000" is an empty field).
   const nul = out.subarray(0, j).indexOf(0);
-  return out.toString('utf8', 0, nul >= 0 ? nul : j);
+  return decodeBytes(out, 0, nul >= 0 ? nul : j);
 }
 
 function isOct(b: number | undefined): boolean {

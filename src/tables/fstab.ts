@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unmangle, mangle } from './escape';
+import { decodeBytes, osPath } from '../sys/bytes';
 
 export interface FstabEntry {
   source: string;
@@ -135,7 +136,7 @@ export class FstabReadError extends Error {
 export function readFstab(p: string, mustExist: boolean): Fstab {
   let st: fs.Stats;
   try {
-    st = fs.statSync(p);
+    st = fs.statSync(osPath(p));
   } catch {
     if (mustExist) throw new FstabReadError(p);
     return { entries: [], errors: [] };
@@ -143,7 +144,7 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
   if (st.isDirectory()) {
     let all: string[];
     try {
-      all = fs.readdirSync(p);
+      all = fs.readdirSync(osPath(p), { encoding: 'buffer' }).map((b) => decodeBytes(b));
     } catch {
       throw new FstabReadError(p);
     }
@@ -153,8 +154,8 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
       const f = path.join(p, n);
       let text: string;
       try {
-        if (!fs.statSync(f).isFile()) continue; // as tab_parse.c: only regular files (symlinks followed)
-        text = fs.readFileSync(f, 'utf8');
+        if (!fs.statSync(osPath(f)).isFile()) continue; // as tab_parse.c: only regular files (symlinks followed)
+        text = decodeBytes(fs.readFileSync(osPath(f)));
       } catch {
         continue; // an unreadable file in the directory is skipped, as libmount does
       }
@@ -172,7 +173,7 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
   }
   let text: string;
   try {
-    text = fs.readFileSync(p, 'utf8');
+    text = decodeBytes(fs.readFileSync(osPath(p)));
   } catch {
     throw new FstabReadError(p);
   }

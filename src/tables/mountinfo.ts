@@ -3,6 +3,7 @@
 // only for fields that contain a backslash, the source index built on first use.
 import * as fs from 'fs';
 import { unmangle } from './escape';
+import { decodeBytes } from '../sys/bytes';
 
 export interface MountEntry {
   id: number;
@@ -19,6 +20,8 @@ export interface MountEntry {
   source: string;
   /** Superblock options (rw,size=1024k …). */
   fsOptions: string;
+  /** STATX_MNT_ID_UNIQUE, when the entry came from statmount(2) (mountinfo does not show it). */
+  uniqueId?: bigint;
 }
 
 export class MountinfoParseError extends Error {
@@ -92,7 +95,7 @@ export class MountTable {
   }
 
   static read(file = '/proc/self/mountinfo'): MountTable {
-    return new MountTable(parseMountinfo(fs.readFileSync(file, 'utf8'), true));
+    return new MountTable(parseMountinfo(decodeBytes(fs.readFileSync(file)), true));
   }
 
   private get byTarget(): Map<string, MountEntry[]> {
