@@ -201,7 +201,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     optionsMode: mode as OptionsMode | undefined,
     optionsSource: optSource,
     optionsSourceForce: has(ordered, 'options-source-force'),
-    fake: has(ordered, 'f') || explain,
+    // --dry-run is not -f: the plan it prints is the real run's (a helper's argv without -f).
+    fake: has(ordered, 'f'),
     dryRun: explain,
     verbose,
     noMtab: has(ordered, 'n'),

@@ -216,15 +216,16 @@ export function explainPlan(plan: Plan, mode: ExecutorMode = 'auto', pinned = tr
   const out: string[] = [];
   const attaches = plan.steps.some((s) => s.op === 'fsmount' || s.op === 'bind' || s.op === 'move');
   let tfd: number | undefined;
+  const openFlags = plan.targetNoFollow ? 'O_PATH|O_NOFOLLOW|O_CLOEXEC' : 'O_PATH|O_CLOEXEC';
   if (pinned && attaches && !plan.steps.some((s) => s.op === 'mkdir')) {
     tfd = fds.open();
-    out.push(`open(${q(plan.target)}, O_PATH|O_CLOEXEC) = ${tfd}`);
+    out.push(`open(${q(plan.target)}, ${openFlags}) = ${tfd}`);
   }
   for (const step of plan.steps) {
     out.push(...explainStep(step, mode, fds, tfd, '/dev/loopN'));
     if (step.op === 'mkdir' && pinned && attaches) {
       tfd = fds.open();
-      out.push(`open(${q(plan.target)}, O_PATH|O_CLOEXEC) = ${tfd}`);
+      out.push(`open(${q(plan.target)}, ${openFlags}) = ${tfd}`);
     }
   }
   if (tfd !== undefined) out.push(`close(${tfd})`);

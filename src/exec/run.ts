@@ -1,7 +1,6 @@
 // Carries out a Plan: each step through the fd-based API (default) or mount(2), with
 // fallback on ENOSYS, the read-only retry, type guessing, and undo on failure.
 import * as fs from 'fs';
-import * as path from 'path';
 import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';
@@ -142,23 +141,22 @@ function readOnlyDevice(source: string | undefined): boolean {
   }
 }
 
-/** Create the target and its missing parents with `mode` (X-mount.mkdir), as mkdir -p does. */
+/**
+ * Create the target and its missing parents with `mode` (X-mount.mkdir), as mkdir -p and
+ * util-linux's ul_mkdir_p do: component by component of the path as written, so `x/../y/z`
+ * creates x, then y and z, and the kernel's walk of the same path then finds every component.
+ */
 function mkdirP(p: string, mode: number): void {
-  const missing: string[] = [];
-  let cur = path.resolve(p);
-  while (!fs.existsSync(osPath(cur))) {
-    missing.unshift(cur);
-    const up = path.dirname(cur);
-    if (up === cur) break;
-    cur = up;
-  }
-  for (const d of missing) {
+  const parts = p.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const d = parts.slice(0, i).join('/');
+    if (d === '' || parts[i - 1] === '' || parts[i - 1] === '.' || parts[i - 1] === '..') continue;
     try {
       fs.mkdirSync(osPath(d), { mode });
-      fs.chmodSync(osPath(d), mode);
+      fs.chmodSync(osPath(d), mode); // the umask does not narrow the mode asked for
     } catch (e) {
-      // Something is there after all (a dangling symlink: existsSync follows it). As mkdir -p and
-      // util-linux's mkdir hook: not an error here; the mount call says what it thinks of it.
+      // Already there — a directory, or something else (a dangling symlink): as mkdir -p and
+      // util-linux's mkdir hook, not an error here; the mount call says what it thinks of it.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }

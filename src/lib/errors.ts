@@ -39,6 +39,7 @@ const MISSING_DEVICE = new Set([2, 20, 6, 15, 123]); // ENOENT ENOTDIR ENXIO ENO
  */
 export function nofailApplies(f: MountFailure): boolean {
   if (!f.flags.nofail || !MISSING_DEVICE.has(f.error.errno)) return false;
+  if (f.step?.op === 'loop') return false; // a loop device that cannot be set up is no missing device
   if (f.error.errno !== 2 && f.error.errno !== 20) return true;
   const target = stat(f.target);
   if (!target || (f.error.errno === 20 && !target.isDirectory())) return false;

@@ -8,7 +8,9 @@ import { Plan } from '../plan/types';
 import { runPlan, ExecutorMode, executorFromEnv, StepError, ExecResult } from '../exec/run';
 import { findHelper } from '../exec/helper';
 import { UsageError, MountError } from '../sys/error';
-import { E } from '../sys/errno';
+import { E, errnoNumber } from '../sys/errno';
+import { O } from '../sys/constants';
+import { osPath } from '../sys/bytes';
 import { statmountAt } from '../sys/statmount';
 import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
@@ -23,7 +25,8 @@ import { MountFailure } from './errors';
 import { Tables } from './tables';
 import { parseIdmap } from '../exec/idmap';
 import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
-import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists } from './paths';
+import { blkidKnowsType } from '../devices/known-types';
+import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists, sourceKeptAsWritten, stat } from './paths';
 import { userId, groupId } from './users';
 import { parseSize } from '../options/size';
 
@@ -297,6 +300,8 @@ interface Prepared {
   nofail: boolean;
   /** The target, opened when it was checked; closed when the request ends. */
   pin?: PinnedTarget;
+  /** The target was opened without following a final symlink (-c, X-mount.nocanonicalize). */
+  targetNoFollow?: boolean;
 }
 
 function prepare(req: MountRequest, tables: Tables): Prepared {
@@ -353,8 +358,9 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     if (canon.target) target = pin.path;
   } else if (canon.target) target = canonical(target);
   try {
-    return prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner, subdir, idmap, canon.source,
+    const prep = prepareRest(req, tables, o, items, look, target, pin, nofail, mkdirMode, owner, subdir, idmap, canon.source,
       xnocanon === '' || xnocanon === 'source');
+    return { ...prep, targetNoFollow: !canon.target };
   } catch (e) {
     unpin(pin);
     throw e;
@@ -381,10 +387,11 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
 
   // Operations that need no type.
   if (o.move || o.bind || o.remount) {
-    // A tag names a device for a bind or a move too (libmount prepares every source path alike).
-    const dev = source !== undefined && !o.remount ? tagDevice(source, nofail, given) : undefined;
+    // A tag names a device for a bind, a move and a remount too (libmount prepares every source
+    // alike: a remount whose fstab entry names a LABEL= that no device has fails "can't find").
+    const dev = source !== undefined ? tagDevice(source, nofail, given) : undefined;
     if (dev !== undefined) source = dev;
-    else if (source !== undefined && !o.remount && canonSource) source = canonical(source);
+    else if (source !== undefined && !o.remount && canonSource && !sourceKeptAsWritten(req.types ?? tableType)) source = canonical(source);
     return {
       nofail, pin,
       input: { source, target, types: [], guessing: false, options: o, fstype: look.fstype, beneath: req.beneath,
@@ -417,22 +424,25 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   let autoLoop = false;
   if (source !== undefined && !wantLoop && !isPseudoFs(fstype) && isRegularFile(source) && !hasUserOption(o, 'X-mount.noloop')) {
     if (fstabList === undefined && (fstype === undefined || fstype === 'auto' || negated)) probed = detectType(source, 0, given);
-    // A type list from fstab is no type libblkid knows: no loop device unless asked for (util-linux).
-    autoLoop = fstabList === undefined && ((req.types ?? tableType) !== 'auto' || probed !== undefined);
+    // libmount's is_loopdev_required(): a file of more than 1 KiB whose type, given or probed, is
+    // one libblkid knows (not erofs, which mounts files itself); no type at all also loops. A type
+    // list, "auto" that probing did not resolve, or an unknown type ("nosuchfs") gets no loop device.
+    // A -t pattern ("noext3", "foo,ext2") is no single type: as none, the probe decides.
+    const givenType = typePattern !== undefined ? undefined : req.types ?? tableType;
+    const decided = probed ?? (givenType === 'auto' ? undefined : givenType);
+    autoLoop = fstabList === undefined && (stat(source)?.size ?? 0) > 1024 && (decided === undefined
+      ? givenType !== 'auto' : blkidKnowsType(decided) && decided !== 'erofs');
     if (probed !== undefined && (fstype === undefined || fstype === 'auto' || negated)) fstype = probed;
   }
   // --fake sets up no loop device (libmount's loop hook does nothing then); a dry run shows it.
   const fakeOnly = req.fake && !req.dryRun;
   if (source !== undefined && !isPseudoFs(fstype) && (wantLoop || autoLoop) && !fakeOnly) {
-    if (!isRegularFile(source)) {
-      if (exists(source) || !nofail) {
-        if (!exists(source)) {
-          // util-linux's loop hook fails first: "failed to set up loop device for SOURCE".
-          const step = { op: 'loop' as const, file: source, offset: 0, sizelimit: 0, readOnly: o.readOnly };
-          throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target: given }),
-            'mount', step, source, given, fstype, { nofail, readOnly: o.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
-        }
-      } else throw new NofailSkip();
+    if (!exists(source)) {
+      // util-linux's loop hook fails first: "failed to set up loop device for SOURCE" — and nofail
+      // does not excuse a loop device that cannot be set up (libmount's mk_exit_code).
+      const step = { op: 'loop' as const, file: source, offset: 0, sizelimit: 0, readOnly: o.readOnly };
+      throw new MountFailure(new MountError({ syscall: 'open', errno: E.ENOENT, source, target: given }),
+        'mount', step, source, given, fstype, { nofail, readOnly: o.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
     }
     const offset = offsetOpt !== undefined ? parseSize(offsetOpt) : 0;
     const sizelimit = sizeOpt !== undefined ? parseSize(sizeOpt) : 0;
@@ -556,8 +566,19 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   }
   const plan = planMount(input);
   const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
-  // --dry-run: the plan is the answer; no call, no helper started, nothing recorded.
-  if (req.dryRun) return { ...base, fstype: input.types[0], messages: [], roFallback: false };
+  // --dry-run: the plan is the answer; no call, no helper started, nothing recorded. It made the
+  // same lookups as the real run (the target's O_PATH open): a target that cannot be opened fails
+  // the dry run as it fails the real one.
+  if (req.dryRun) {
+    plan.targetNoFollow = prep.targetNoFollow;
+    const attach = plan.steps.find((st) => st.op === 'fsmount' || st.op === 'bind' || st.op === 'move');
+    const why = attach && !prep.pin && !plan.steps.some((st) => st.op === 'mkdir') ? targetOpenError(input.target) : undefined;
+    if (attach && why) {
+      throw new MountFailure(why, plan.kind, attach, input.source, input.target, input.types[0],
+        { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
+    }
+    return { ...base, fstype: input.types[0], messages: [], roFallback: false };
+  }
   if (req.fake && plan.kind !== 'helper') {
     // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
     // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
@@ -619,6 +640,21 @@ function completeHelperUtab(plan: Plan, tables: Tables): UtabUpdateError | undef
   return undefined;
 }
 
+/**
+ * Why the target's path leads nowhere (the real run's pin failed and so will its attach), as the
+ * kernel's error for the attach. A final symlink that leads nowhere is the kernel's to judge (the
+ * fd-based attach does not follow it, mount(2) does): the dry run does not guess.
+ */
+function targetOpenError(target: string): MountError | undefined {
+  try {
+    fs.closeSync(fs.openSync(osPath(target), O.PATH | O.CLOEXEC | O.NOFOLLOW));
+    return undefined;
+  } catch (e) {
+    const n = errnoNumber((e as NodeJS.ErrnoException).code ?? '');
+    return n === undefined ? undefined : new MountError({ syscall: 'move_mount', errno: n, target });
+  }
+}
+
 function sameSource(a: string, b: string): boolean {
   return a === b || canonical(a) === canonical(b);
 }
@@ -640,7 +676,14 @@ function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined
  * The topmost mount on `target` as it is now, after this run changed the table (statmount, else a
  * fresh read of mountinfo: the run's cached table predates the mount).
  */
-function mountNowAt(target: string): MountEntry | undefined {
+function mountNowAt(target: string, beneath = false): MountEntry | undefined {
+  if (beneath) {
+    // Attached beneath the top mount: the new mount is the one the top now sits on.
+    const table = MountTable.read();
+    const top = table.topAt(target);
+    const under = top && table.byId(top.parent);
+    return under && under.target === target ? under : undefined;
+  }
   try {
     return statmountAt(target);
   } catch {
@@ -653,7 +696,9 @@ function mountNowAt(target: string): MountEntry | undefined {
  * its unique ID, which the kernel never gives to another mount.
  */
 function recordUtab(plan: Plan, r: ExecResult, tables: Tables, known?: MountEntry): UtabUpdateError | undefined {
-  const entry = known ?? mountNowAt(plan.target);
+  const beneath = plan.steps.some((st) => 'beneath' in st && st.beneath);
+  // Canonical: a target created by X-mount.mkdir could not be canonicalized before it existed.
+  const entry = known ?? mountNowAt(canonical(plan.target), beneath);
   if (!entry) return undefined;
   const uniqueId = writeUniqueIds() ? entry.uniqueId ?? uniqueIdOf(entry.target) : undefined;
   return changeUtab(tables, (entries) => [

@@ -75,3 +75,22 @@ export function isPseudoFs(type: string | undefined): boolean {
 export function isNetworkFs(type: string | undefined): boolean {
   return type !== undefined && (NETWORK.has(type) || type.startsWith('fuse.sshfs'));
 }
+
+/** libmount's pseudo-filesystem list (utils.c mnt_fstype_is_pseudofs), exactly: it decides canonicalization. */
+const LIBMOUNT_PSEUDO = new Set(['anon_inodefs', 'apparmorfs', 'autofs', 'bdev', 'binder', 'binfmt_misc', 'bpf', 'cgroup',
+  'cgroup2', 'configfs', 'cpuset', 'debugfs', 'devfs', 'devpts', 'devtmpfs', 'dlmfs', 'dmabuf', 'drm', 'efivarfs', 'fuse',
+  'fuse.archivemount', 'fuse.avfsd', 'fuse.dumpfs', 'fuse.encfs', 'fuse.gvfs-fuse-daemon', 'fuse.gvfsd-fuse', 'fuse.kio-fuse',
+  'fuse.lxcfs', 'fuse.portal', 'fuse.rofiles-fuse', 'fuse.vmware-vmblock', 'fuse.xwmfs', 'fusectl', 'hugetlbfs', 'ipathfs',
+  'mqueue', 'nfsd', 'none', 'nsfs', 'overlay', 'pidfs', 'pipefs', 'proc', 'pstore', 'ramfs', 'resctrl', 'rootfs', 'rpc_pipefs',
+  'securityfs', 'selinuxfs', 'smackfs', 'sockfs', 'spufs', 'sysfs', 'tmpfs', 'tracefs', 'vboxsf', 'virtiofs']);
+
+/**
+ * Whether libmount leaves a source path as written for this type (mnt_context_prepare_srcpath):
+ * its pseudo and network filesystems, and zfs. A bind given `-t tmpfs` (or fstab's `none`) keeps
+ * its source as written too: the type is the fs's, whatever the operation.
+ */
+export function sourceKeptAsWritten(type: string | undefined): boolean {
+  if (type === undefined) return false;
+  return LIBMOUNT_PSEUDO.has(type) || type === 'zfs' || /^(cifs|smb3|smbfs|afs|ncpfs|glusterfs|fuse\.curlftpfs|fuse\.sshfs)$/.test(type)
+    || type.startsWith('nfs') || type.startsWith('9p');
+}

@@ -151,4 +151,6 @@ export interface Plan {
   steps: Step[];
   /** userspace options to record in utab after success ("" = no entry). */
   utabOptions: string;
+  /** The target is opened without following a final symlink (-c, X-mount.nocanonicalize): for explain. */
+  targetNoFollow?: boolean;
 }

@@ -13,7 +13,7 @@ const fs = require('fs');
 const path = require('path');
 const os = require('os');
 const { spawn, execFileSync } = require('child_process');
-const { generate } = require('./generate');
+const { generate, unsafe } = require('./generate');
 const { explainDifference } = require('./known');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -82,8 +82,28 @@ function firstDifference(a, b) {
   return undefined;
 }
 
+/**
+ * The read-only state of every superblock outside the run's scratch paths: a case that remounted one
+ * of the host's (a bind shares its superblock; a remount reaches it from any namespace) fails the run.
+ */
+function hostSuperblocks() {
+  const out = new Map();
+  for (const l of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = l.split(' ');
+    const sep = f.indexOf('-');
+    if (sep < 0 || f[4].startsWith(base)) continue;
+    out.set(f[2], (f[sep + 3] || '').split(',')[0]);
+  }
+  return out;
+}
+
 async function main() {
   const cases = generate(count, seed);
+  for (const c of cases) {
+    const why = unsafe(c);
+    if (why) fail(`refusing a case that could reach the host's mounts (${why})`);
+  }
+  const before = hostSuperblocks();
   const workers = Array.from({ length: jobs }, (_, w) => makeWorker(w));
   const results = new Array(cases.length);
   let next = 0;
@@ -136,6 +156,9 @@ async function main() {
     const d = firstDifference(f.ref.out, f.ours.out);
     if (d) console.log(`  util-linux:\n${d.ref.map((l) => `    ${l}`).join('\n')}\n  tsmount:\n${d.ours.map((l) => `    ${l}`).join('\n')}`);
   }
+  const after = hostSuperblocks();
+  const changed = [...before].filter(([dev, ro]) => after.has(dev) && after.get(dev) !== ro).map(([dev, ro]) => `${dev} ${ro} -> ${after.get(dev)}`);
+  if (changed.length) console.log(`HOST SUPERBLOCKS CHANGED (restore them): ${changed.join('; ')}`);
   // Loop devices are global: none of ours may outlive the run.
   const leaked = execFileSync('losetup', ['-l', '-n', '-O', 'NAME,BACK-FILE']).toString().split('\n').filter((l) => l.includes(base));
   fs.rmSync(base, { recursive: true, force: true });
@@ -143,7 +166,7 @@ async function main() {
   if (leaked.length) console.log(`loop devices leaked: ${leaked.join('; ')}`);
   console.log(`difftest: seed ${seed}, ${cases.length} cases, ${jobs} jobs, ${secs} s; ${documented} with documented differences`);
   console.log(`difftest: ${passed} passed, ${failures.length + (leaked.length ? 1 : 0)} failed`);
-  process.exit(failures.length || leaked.length ? 1 : 0);
+  process.exit(failures.length || leaked.length || changed.length ? 1 : 0);
 }
 
 main().catch((e) => {
