@@ -7,6 +7,9 @@
 #   tsmount:  options; filesystem types from /proc/filesystems after -t/--types; option names after
 #             -o/--options; column names after --output (and after -o with --json); files otherwise.
 #   tsumount: options; mount points from /proc/self/mountinfo; types after -t.
+#
+# Text from the system (mount point names, filesystem types) is only ever compared, never
+# expanded: compgen -W would run a mount point named '$(cmd)'. Column names match in any case.
 
 _tsmount_fstypes() {
     # The second field of /proc/filesystems ("nodev<TAB>tmpfs" or "<TAB>ext4"), plus "auto";
@@ -22,39 +25,58 @@ _tsmount_fstypes() {
 }
 
 _tsmount_mountpoints() {
-    # Field 5 of /proc/self/mountinfo, with the \040-style escapes decoded.
+    # Field 5 of /proc/self/mountinfo, with the kernel's four escapes decoded (and nothing else:
+    # printf %b would also read "\c" or "\x41" in a name as escapes).
     local id parent devno root target rest
     local -A seen=()
     while IFS=' ' read -r id parent devno root target rest; do
-        [[ -n ${seen[$target]} ]] && continue
+        target=${target//\\040/ }
+        target=${target//\\011/$'\t'}
+        target=${target//\\012/$'\n'}
+        target=${target//\\134/\\}
+        [[ -n ${seen[$target]-} ]] && continue
         seen[$target]=1
-        printf '%b\n' "$target"
+        printf '%s\n' "$target"
     done < /proc/self/mountinfo 2>/dev/null
+}
+
+# COMPREPLY = the lines of stdin that start with $1 (with $2 = i: in any case), each prefixed
+# with $3. A plain comparison: no word of the list is expanded or split.
+_tsmount_filter() {
+    local cur=$1 nocase=$2 prefix=$3 w
+    COMPREPLY=()
+    while IFS= read -r w; do
+        [[ -n $w ]] || continue
+        if [[ $nocase == i ]]; then
+            [[ ${w,,} == "${cur,,}"* ]] && COMPREPLY+=("$prefix$w")
+        else
+            [[ $w == "$cur"* ]] && COMPREPLY+=("$prefix$w")
+        fi
+    done
 }
 
 # Complete a comma-separated list: one of the words of $2 (blank- or newline-separated) after the
 # last comma of $1, or after a leading "+" (--output +COLUMN: added to the default columns).
 _tsmount_list() {
-    local cur=$1 words=$2 prefix=
+    local cur=$1 words=$2 nocase=${3-} prefix=
     if [[ $cur == *,* ]]; then
         prefix=${cur%,*},
     elif [[ $cur == +* ]]; then
         prefix=+
     fi
-    local IFS=$' \t\n'
-    COMPREPLY=($(compgen -P "$prefix" -W "$words" -- "${cur#"$prefix"}"))
+    local -a list
+    read -r -d '' -a list <<< "$words" # split on blanks, never globbed
+    _tsmount_filter "${cur#"$prefix"}" "$nocase" "$prefix" < <(printf '%s\n' "${list[@]}")
     compopt -o nospace 2>/dev/null
 }
 
 _tsmount_files() {
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -f -- "$1"))
+    mapfile -t COMPREPLY < <(compgen -f -- "$1") # a file named '*' is a name, not a pattern
     compopt -o filenames 2>/dev/null
 }
 
 _tsmount_dirs() {
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -d -- "$1"))
+    mapfile -t COMPREPLY < <(compgen -d -- "$1")
     compopt -o filenames 2>/dev/null
 }
 
@@ -85,13 +107,13 @@ _tsmount() {
             _tsmount_list "$cur" "$(_tsmount_fstypes "${last:0:2}")"; return ;;
         -o|--options)
             if [[ " ${COMP_WORDS[*]} " == *' --json '* ]]; then
-                _tsmount_list "$cur" "$columns"
+                _tsmount_list "$cur" "$columns" i
             else
                 _tsmount_list "$cur" "$mntopts"
             fi
             return ;;
         --output)
-            _tsmount_list "$cur" "$columns"; return ;;
+            _tsmount_list "$cur" "$columns" i; return ;;
         -O|--test-opts)
             _tsmount_list "$cur" "$mntopts"; return ;;
         -T|--fstab)
@@ -142,10 +164,7 @@ _tsumount() {
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi
-    local points
-    points=$(_tsmount_mountpoints)
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -W "$points" -- "$cur"))
+    _tsmount_filter "$cur" '' '' < <(_tsmount_mountpoints)
     compopt -o filenames 2>/dev/null
 }
 

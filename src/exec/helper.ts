@@ -2,6 +2,8 @@
 // run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
 import * as fs from 'fs';
 import { isRealRoot } from '../lib/env';
+import { hasEscapedBytes } from '../sys/bytes';
+import { UsageError } from '../sys/error';
 
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -69,6 +71,12 @@ export interface HelperResult {
  * (default: none, as util-linux waits) is killed and reported as status 124.
  */
 export function runHelper(program: string, argv: readonly string[], timeoutMs?: number): HelperResult {
+  // Node hands a child its arguments as UTF-8: a path that is not UTF-8 would reach the helper as
+  // another path (U+FFFD). Refused instead, before anything runs.
+  const bad = argv.find(hasEscapedBytes);
+  if (bad !== undefined) {
+    throw new UsageError(`path is not valid UTF-8 and cannot be passed to ${program} exactly`, 32, bad);
+  }
   // child_process is loaded only when a helper runs: it drags in much of Node's stream code.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawnSync } = require('child_process') as typeof import('child_process');

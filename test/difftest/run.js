@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// npm run difftest [-- --cases N] [--seed S] [--jobs J] [--keep DIR] [--show K]
+// npm run difftest [-- --cases N] [--seed S] [--jobs J] [--keep DIR] [--show K] [--replay DIR]
+// (--replay DIR runs the case-*.sh files a --keep run saved, instead of generated ones)
 //
 // Differential testing against the real thing: generated command lines and fstabs
 // (test/difftest/generate.js) run in fresh private mount namespaces (test/difftest/case.sh) against
@@ -30,6 +31,7 @@ const seed = Number(arg('seed', String(Date.now() % 1e9)));
 const jobs = Number(arg('jobs', String(Math.max(1, os.cpus().length))));
 const show = Number(arg('show', '10'));
 const keep = arg('keep');
+const replay = arg('replay');
 
 function fail(msg) {
   console.error(`difftest: ${msg}`);
@@ -98,7 +100,9 @@ function hostSuperblocks() {
 }
 
 async function main() {
-  const cases = generate(count, seed);
+  const cases = replay
+    ? fs.readdirSync(replay).filter((n) => /^case-\d+\.sh$/.test(n)).sort().map((n) => fs.readFileSync(path.join(replay, n), 'utf8'))
+    : generate(count, seed);
   for (const c of cases) {
     const why = unsafe(c);
     if (why) fail(`refusing a case that could reach the host's mounts (${why})`);

@@ -13,10 +13,22 @@ const { runInNamespace, noLoopLeak, DMESG } = require('../helpers/ns');
 
 test.afterEach.always(noLoopLeak);
 
-// tm/tu run "$TSM_NODE" "$bin" …: TSM_NODE becomes a wrapper that runs node as nobody.
-const AS_NOBODY = `cat > $W/.h/as-nobody <<WRAP
-#!/bin/sh
-exec setpriv --reuid=65534 --regid=65534 --clear-groups "$TSM_NODE" "\\$@"
+// tm/tu run "$TSM_NODE" "$bin" …: TSM_NODE becomes a wrapper that runs node as nobody. nobody
+// may not be able to read the checkout (a clone in /root, mode 0700): the wrapper runs a
+// world-readable copy of what the commands load (bin/, dist/, koffi and its native package,
+// package.json) instead.
+const AS_NOBODY = `PKG=$W/.h/pkg ROOT=$(dirname "$(dirname "$TSM_BIN_MOUNT")")
+mkdir -p $PKG/node_modules
+cp -r "$ROOT/bin" "$ROOT/dist" "$ROOT/package.json" $PKG/
+cp -r "$ROOT/node_modules/koffi" $PKG/node_modules/
+[ -d "$ROOT/node_modules/@koromix" ] && cp -r "$ROOT/node_modules/@koromix" $PKG/node_modules/
+chmod -R a+rX $PKG
+cat > $W/.h/as-nobody <<WRAP
+#!/bin/bash
+bin=\\$1
+case \\$bin in "$ROOT"/*) bin="$PKG\\\${bin#"$ROOT"}" ;; esac
+shift
+exec setpriv --reuid=65534 --regid=65534 --clear-groups "$TSM_NODE" "\\$bin" "\\$@"
 WRAP
 chmod 755 $W/.h/as-nobody
 TSM_NODE=$W/.h/as-nobody
