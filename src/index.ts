@@ -1,6 +1,7 @@
 // tsmount as a library: mount, bind, move, remount, propagation, unmount and listing,
 // typed, with structured errors. The tsmount/tsumount commands are clients of this module.
-import { mountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
+import { mountRequest as runMountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
+import { HelperFailure } from './lib/errors';
 import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
 import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
@@ -12,7 +13,9 @@ import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
 
 export { MountError, UsageError } from './sys/error';
-export { MountFailure, UmountFailure } from './lib/errors';
+export { MountFailure, UmountFailure, HelperFailure } from './lib/errors';
+export { UmountNotMounted, UmountNotFound } from './lib/umount';
+export { UtabUpdateError } from './tables/utab';
 export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, mergedOptions, propagationOf, resolveOptions,
   lookupOption, allOptions, formatOptions, planRequest, isAlreadyMounted, parseSize, findMountFor };
 export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,
@@ -27,6 +30,19 @@ export interface CommonOptions {
   executor?: MountRequest['executor'];
   /** Don't record userspace options in utab. */
   noMtab?: boolean;
+}
+
+/**
+ * Run a mount request (what `mount(8)` does with its arguments). A helper program that fails
+ * throws HelperFailure; kernel failures throw MountFailure, bad requests UsageError.
+ */
+export function mountRequest(req: MountRequest, tables?: Tables): MountResult {
+  const r = runMountRequest(req, tables);
+  if (r.helperStatus) {
+    const program = r.helperExecFailed ?? r.plan.steps.find((s): s is Extract<typeof s, { op: 'helper' }> => s.op === 'helper')?.program ?? 'helper';
+    throw new HelperFailure(program, r.helperStatus, r.target, r.helperExecFailed !== undefined);
+  }
+  return r;
 }
 
 function opts(o: string | string[] | undefined): string[] {
@@ -70,10 +86,15 @@ export function umount(target: string, o: UmountRequest & { recursive?: boolean 
   const tables = new Tables();
   if (o.recursive) {
     const done: UmountResult[] = [];
-    umountRecursive(target, o, tables, (r) => done.push(r));
+    umountRecursive(target, o, tables, (r) => done.push(checkedUmount(r)));
     return done;
   }
-  return [umountSpec(target, o, tables)];
+  return [checkedUmount(umountSpec(target, o, tables))];
+}
+
+function checkedUmount(r: UmountResult): UmountResult {
+  if (r.helperStatus) throw new HelperFailure(r.helperExecFailed ?? r.helper ?? 'umount helper', r.helperStatus, r.target, r.helperExecFailed !== undefined);
+  return r;
 }
 
 /** The mount table as mount(8) lists it (utab options merged, -t pattern filter). */
@@ -91,7 +112,6 @@ export function parseOptions(str: string): OptionItem[] {
   return parseOptionString(str);
 }
 
-export { mountRequest };
 export { FsContext, MountFd, mountAt, unmountAt, mountAttrFor, hasDispose, MOUNT_ATTR, MNT, AT } from './api/fd';
 export type { SetAttrOptions, MoveTarget, MoveOptions, OpenTreeOptions, PickOptions, CreateOptions, PropagationType } from './api/fd';
 export { mountFuse } from './api/fuse';

@@ -45,3 +45,15 @@ export function nofailApplies(f: MountFailure): boolean {
   if (!target || (f.error.errno === 20 && !target.isDirectory())) return false;
   return f.source === undefined || !stat(f.source);
 }
+
+/**
+ * A /sbin/mount.TYPE or /sbin/umount.TYPE helper failed: it exited with a status other than 0, or
+ * could not be executed (`execFailed`, status 126 or 127). The library throws it; the commands
+ * exit with the helper's status instead, as util-linux does.
+ */
+export class HelperFailure extends Error {
+  constructor(readonly program: string, readonly status: number, readonly target: string, readonly execFailed: boolean) {
+    super(execFailed ? `${target}: failed to execute ${program}` : `${target}: ${program} failed (exit status ${status})`);
+    this.name = 'HelperFailure';
+  }
+}

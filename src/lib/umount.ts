@@ -35,6 +35,8 @@ export interface UmountResult {
   source?: string;
   /** Remounted read-only instead of unmounted (-r). */
   remountedReadOnly?: boolean;
+  /** The /sbin/umount.TYPE helper that ran, and its exit status. */
+  helper?: string;
   helperStatus?: number;
   helperExecFailed?: string;
   /** Unmounted, but utab could not be updated (util-linux: exit 16). */
@@ -149,6 +151,7 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
     // -t names the mount's own type when it has a subtype (fuse.sshfs), as libmount does.
     if (entry?.fstype.includes('.')) argv.push('-t', entry.fstype);
     const h = runHelper(helper, argv);
+    result.helper = helper;
     result.helperStatus = h.status;
     if (h.execFailed) result.helperExecFailed = helper;
     return result;

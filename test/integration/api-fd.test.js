@@ -98,6 +98,7 @@ mountTest('errors are MountError with syscall, code and kernel messages', async 
   t.true(r.closedByDispose);
   t.is(r.fdAfterClose, -1);
   t.is(r.hasDispose, typeof Symbol.dispose === 'symbol');
+  t.is(r.fdsLeaked, 0, 'every object closed, failed calls included');
 });
 
 mountTest('read-only recursive bind via MountFd.openTree + setAttr + moveTo, then a move', async (t) => {

@@ -11,6 +11,7 @@ const path = require('path');
 const { runInNamespace, noLoopLeak, describe } = require('../helpers/ns');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const DEVICES_PRELUDE = require('fs').readFileSync(path.join(__dirname, 'devices-prelude.sh'), 'utf8');
 const lib = require(path.join(ROOT, 'dist/index.js'));
 
 test.afterEach.always(noLoopLeak);
@@ -46,8 +47,9 @@ const write = (p) => { try { fs.writeFileSync(p, 'x'); fs.unlinkSync(p); return 
 `;
 
 /** Run `body` (JavaScript, after PRELUDE) with node in a private namespace; returns {out, r}. */
-function runLib(body, env = {}) {
-  const script = `mkdir -p .lib
+function runLib(body, env = {}, setup = '') {
+  const script = `${setup}
+mkdir -p .lib
 cat > .lib/script.js <<'__JS__'
 ${PRELUDE}
 try {
@@ -395,4 +397,23 @@ test('parseFstab: comments, blanks, \\040, optional freq/passno, broken lines re
   const again = lib.parseFstab(f.entries.map((e) => lib.formatFstabEntry(e)).join('\n'));
   t.deepEqual(again.entries.map((e) => [e.source, e.target, e.fstype]), f.entries.map((e) => [e.source, e.target, e.fstype]));
   t.deepEqual(again.errors, []);
+});
+
+// ---- helpers: a failing /sbin/mount.TYPE throws (the commands exit with its status instead) -------
+
+test('a failing mount helper throws HelperFailure with its program and status', (t) => {
+  const { out } = runLib(`
+fs.mkdirSync(D + '/h');
+out.failing = err(() => lib.mount('src', D + '/h', 'tsmhelp'));
+const e = (() => { try { lib.mount('src', D + '/h', 'tsmhelp'); } catch (x) { return x; } })();
+out.fields = { isHelperFailure: e instanceof lib.HelperFailure, program: e.program, status: e.status, execFailed: e.execFailed, target: e.target };
+out.ok = lib.mount('src', D + '/h', 'tsmhelpok').helperStatus;
+`, {}, `${DEVICES_PRELUDE}
+fake_helper mount.tsmhelp 3
+fake_helper mount.tsmhelpok 0`);
+  t.is(out.uncaught, undefined);
+  t.like(out.fields, { isHelperFailure: true, program: '/sbin/mount.tsmhelp', status: 3, execFailed: false });
+  t.true(out.fields.target.endsWith('/h'));
+  t.is(out.failing.class, 'HelperFailure');
+  t.is(out.ok, 0, 'a helper that succeeds returns a result');
 });
