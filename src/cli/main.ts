@@ -35,17 +35,25 @@ export function exactArgv(argv: readonly string[]): readonly string[] {
   }
 }
 
-export type CommandMain = (prog: string, args: readonly string[], out: Output) => number;
+/** A command: its exit code, or a promise of it (commands of many steps, see cli/signals.ts). */
+export type CommandMain = (prog: string, args: readonly string[], out: Output) => number | Promise<number>;
 
-export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[], out: Output = processOutput): number {
+/** Run a command and set the process's exit code (at once, or when an asynchronous one ends). */
+export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[], out: Output = processOutput): void {
   const prog = programName(argv[1], fallbackName);
-  try {
-    return main(prog, exactArgv(argv).slice(2), out);
-  } catch (e) {
+  const internal = (e: unknown): number => {
     // Never a stack trace: an unexpected failure is reported like util-linux's internal errors (exit 4).
     const msg = e instanceof Error ? e.message : String(e);
     out.stderr([`${prog}: ${msg}`]);
     if (process.env.TSMOUNT_DEBUG) out.stderr([String(e instanceof Error ? e.stack : e)]);
     return 4;
+  };
+  let code: number | Promise<number>;
+  try {
+    code = main(prog, exactArgv(argv).slice(2), out);
+  } catch (e) {
+    code = internal(e);
   }
+  if (typeof code === 'number') process.exitCode = code;
+  else code.then((c) => { process.exitCode = c; }, (e: unknown) => { process.exitCode = internal(e); });
 }

@@ -6,7 +6,8 @@ import { Output } from './output';
 import { UsageError } from '../sys/error';
 import { MountFailure, nofailApplies } from '../lib/errors';
 import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
-import { mountAll, remountAll } from '../lib/all';
+import { mountAllSteps, remountAllSteps } from '../lib/all';
+import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
 import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
@@ -149,7 +150,7 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
   return EXIT.FAIL;
 }
 
-export function mountMain(prog: string, argv: readonly string[], out: Output): number {
+export function mountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
   const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
   if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
@@ -221,50 +222,45 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
     if (options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) {
       // mount -a -o remount: the mounted filesystems, not fstab.
-      return remountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
+      return runInterruptibly(remountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         if (ev.error !== undefined) reportMountError(prog, out, ev.error, verbose);
         else if (verbose) out.stdout([`${pad(ev.target)}: successfully remounted`]);
-      }).exitCode;
+      })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
     }
     // -F: util-linux mounts each entry in a child process that reports nothing itself; with -v the
     // parent prints "mount successfully forked" for it, and the exit status counts the children.
     // tsmount mounts the entries one after another (see DIFFERENCES), reporting as util-linux does.
     const forked = has(ordered, 'F');
-    let summary;
-    try {
-      summary = mountAll({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
-        const tgt = ev.entry.target;
-        if (forked && (ev.status === 'failed' || ev.status === 'mounted' || ev.status === 'helper-failed')) {
-          if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
+    // One entry per step: a SIGINT/SIGTERM/SIGHUP stops -a between two entries (cli/signals.ts).
+    return runInterruptibly(mountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
+      const tgt = ev.entry.target;
+      if (forked && (ev.status === 'failed' || ev.status === 'mounted' || ev.status === 'helper-failed')) {
+        if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
+        return;
+      }
+      if (ev.status === 'failed') {
+        reportMountError(prog, out, ev.error, verbose);
+        return;
+      }
+      if (ev.status === 'helper-failed') {
+        if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${tgt}: failed to execute ${ev.result.helperExecFailed}.`]);
+        return;
+      }
+      if (ev.status === 'mounted' && ev.result) {
+        if (explain) out.stdout(explainPlan(ev.result.plan, executorFromEnv()));
+        out.stdout(kernelNotes(prog, ev.result.messages, verbose));
+        if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
+        if (ev.result.utabError) {
+          out.stderr([utabFailureReport(prog, ev.result.target, ev.result.utabError, 'mounted').line]);
           return;
         }
-        if (ev.status === 'failed') {
-          reportMountError(prog, out, ev.error, verbose);
-          return;
-        }
-        if (ev.status === 'helper-failed') {
-          if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${tgt}: failed to execute ${ev.result.helperExecFailed}.`]);
-          return;
-        }
-        if (ev.status === 'mounted' && ev.result) {
-          if (explain) out.stdout(explainPlan(ev.result.plan, executorFromEnv()));
-          out.stdout(kernelNotes(prog, ev.result.messages, verbose));
-          if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
-          if (ev.result.utabError) {
-            out.stderr([utabFailureReport(prog, ev.result.target, ev.result.utabError, 'mounted').line]);
-            return;
-          }
-        }
-        if (!verbose) return;
-        // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
-        if (ev.status === 'mounted' && (!ev.result || ev.result.skipped)) return;
-        const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
-        out.stdout([`${pad(tgt)}: ${text}`]);
-      });
-    } catch (e) {
-      return reportMountError(prog, out, e, verbose);
-    }
-    return summary.exitCode;
+      }
+      if (!verbose) return;
+      // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
+      if (ev.status === 'mounted' && (!ev.result || ev.result.skipped)) return;
+      const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
+      out.stdout([`${pad(tgt)}: ${text}`]);
+    })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
   }
 
   const req: MountRequest = { ...base };

@@ -7,7 +7,8 @@ import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
-import { UmountNotMounted, umountSpec, umountRecursive, umountAllTargets, umountAll, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { UmountNotMounted, umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
 import { namespaceError, mtabError } from './messages';
@@ -65,7 +66,7 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   return EXIT.FAIL;
 }
 
-export function umountMain(prog: string, argv: readonly string[], out: Output): number {
+export function umountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
   const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
   if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
@@ -94,8 +95,9 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       out.stderr([`${prog}: unexpected number of arguments`, tryHelp(prog)]);
       return EXIT.USAGE;
     }
-    try {
-      return umountAll({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
+    {
+      // One mount per step: a SIGINT/SIGTERM/SIGHUP stops -a between two unmounts (cli/signals.ts).
+      return runInterruptibly(umountAllSteps({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
         if (err) return failure(prog, out, err, e.target, quiet);
         if (!r) return 0;
         if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
@@ -105,9 +107,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         return 0;
       }, (e) => {
         if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: ignored`]);
-      });
-    } catch (e) {
-      return mtabError(prog, out, e);
+      })).then((rc) => rc, (e: unknown) => mtabError(prog, out, e));
     }
   }
   if (positional.length === 0) {
@@ -119,32 +119,45 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     out.stderr([u.line]);
     return u.code;
   };
-  let rc = 0;
-  for (const spec of positional) {
-    let code = 0;
+  // -R and -A are many unmounts: one per step, so a SIGINT/SIGTERM/SIGHUP stops them between two
+  // (cli/signals.ts). A single unmount is one synchronous call.
+  const many = has(ordered, 'A') || has(ordered, 'R');
+  const one = (spec: string): number => {
     try {
-      if (has(ordered, 'A')) {
-        umountAllTargets(spec, req, tables, has(ordered, 'R'), (r) => {
-          if (r.utabError) code = Math.max(code, utabReport(r));
-          else if (verbose) out.stderr([successLine(prog, r)]);
-        });
-      } else if (has(ordered, 'R')) {
-        umountRecursive(spec, req, tables, (r) => {
-          if (r.utabError) code = Math.max(code, utabReport(r));
-          else if (verbose) out.stderr([successLine(prog, r)]);
-        });
-      } else {
-        const r = umountSpec(spec, req, tables);
-        tables.invalidateMounts();
-        if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
-        if (r.helperStatus !== undefined) code = r.helperStatus;
-        else if (r.utabError) code = utabReport(r);
-        if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
-      }
+      const r = umountSpec(spec, req, tables);
+      tables.invalidateMounts();
+      if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+      let code = 0;
+      if (r.helperStatus !== undefined) code = r.helperStatus;
+      else if (r.utabError) code = utabReport(r);
+      if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
+      return code;
     } catch (e) {
-      code = failure(prog, out, e, spec, quiet);
+      return failure(prog, out, e, spec, quiet);
     }
-    rc = Math.min(255, rc + code);
+  };
+  if (!many) {
+    let rc = 0;
+    for (const spec of positional) rc = Math.min(255, rc + one(spec));
+    return rc;
   }
-  return rc;
+  return (async () => {
+    let rc = 0;
+    for (const spec of positional) {
+      let code = 0;
+      const onDone = (r: UmountResult): void => {
+        if (r.utabError) code = Math.max(code, utabReport(r));
+        else if (verbose) out.stderr([successLine(prog, r)]);
+      };
+      try {
+        await runInterruptibly(has(ordered, 'A')
+          ? umountAllTargetsSteps(spec, req, tables, has(ordered, 'R'), onDone)
+          : umountRecursiveSteps(spec, req, tables, onDone));
+      } catch (e) {
+        code = failure(prog, out, e, spec, quiet);
+      }
+      rc = Math.min(255, rc + code);
+    }
+    return rc;
+  })();
 }

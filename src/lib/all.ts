@@ -8,6 +8,7 @@ import { Tables } from './tables';
 import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mount';
 import { withPrefix } from './paths';
 import { MountFailure, nofailApplies } from './errors';
+import { runToEnd, Steps } from './steps';
 
 /** 'helper-failed': a /sbin/mount.TYPE helper ran and exited non-zero (result.helperStatus). */
 export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed' | 'helper-failed';
@@ -44,9 +45,17 @@ export function ignoredByAll(e: FstabEntry, types?: string, testOptions?: string
 }
 
 export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): MountAllSummary {
+  return runToEnd(mountAllSteps(req, tables, onEvent));
+}
+
+/** mount -a, one fstab entry per step. */
+export function* mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): Steps<MountAllSummary> {
   let mounted = 0;
   let failed = 0;
+  let first = true;
   for (const entry of tables.fstab().entries) {
+    if (!first) yield;
+    first = false;
     try {
       // Inside the per-entry try: one entry with a bad option string fails alone, the others go on.
       if (ignoredByAll(entry, req.types, req.testOptions)) {
@@ -101,11 +110,19 @@ export interface RemountAllEvent {
  * remounted with the given options; "/" included only when it matches explicitly.
  */
 export function remountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: RemountAllEvent) => void): MountAllSummary {
+  return runToEnd(remountAllSteps(req, tables, onEvent));
+}
+
+/** mount -a -o remount, one mount per step. */
+export function* remountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: RemountAllEvent) => void): Steps<MountAllSummary> {
   let mounted = 0;
   let failed = 0;
   const entries = tables.mounts().entries.slice();
   const options = optionsWithUtab(tables);
+  let first = true;
   for (const e of entries) {
+    if (!first) yield;
+    first = false;
     if (req.types !== undefined && !matchFsType(e.fstype, req.types)) continue;
     if (req.testOptions !== undefined && !matchOptions(options(e), req.testOptions)) continue;
     try {

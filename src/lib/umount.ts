@@ -8,6 +8,7 @@ import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
 import { matchFsType, matchOptions } from '../tables/patterns';
 import { UtabEntry, UtabUpdateError } from '../tables/utab';
 import { changeUtab } from './utab-update';
+import { runToEnd, Steps } from './steps';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, loopInfo, detachLoop } from '../devices/loop';
 import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
@@ -257,6 +258,11 @@ function hasUtabEntry(target: string, tables: Tables): boolean {
 
 /** umount -R: every mount below the target (deepest first), then the target; stops at the first failure. */
 export function umountRecursive(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): void {
+  runToEnd(umountRecursiveSteps(spec, req, tables, onDone));
+}
+
+/** umount -R, one mount per step (the lookup happens at the first step). */
+export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): Steps<void> {
   const table = tables.mounts();
   const found = findMountFor(spec, table, req.noCanonicalize);
   if (!found.entry) throw new UmountNotFound(spec);
@@ -266,10 +272,16 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
   const stack = table.allAt(found.entry.target);
   const ids = new Set(stack.map((e) => e.id));
   const bottom = stack.find((e) => !ids.has(e.parent)) ?? found.entry;
-  for (const e of [...table.descendants(bottom), bottom]) {
-    onDone(umountTarget(e, req, tables));
+  let first = true;
+  try {
+    for (const e of [...table.descendants(bottom), bottom]) {
+      if (!first) yield;
+      first = false;
+      onDone(umountTarget(e, req, tables));
+    }
+  } finally {
+    tables.invalidateMounts();
   }
-  tables.invalidateMounts();
 }
 
 /** The spec named nothing mounted (umount -R / -A): "%s: not mounted" / "not found". */
@@ -294,10 +306,17 @@ export const UMOUNT_ALL_DEFAULT_TYPES = 'noproc,nodevfs,nodevpts,nosysfs,norpc_p
 /** umount -a: the mount table backward (children before parents), filtered by -t/-O. */
 export function umountAll(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
   onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void, onIgnored?: (e: MountEntry) => void): number {
+  return runToEnd(umountAllSteps(req, tables, onEvent, onIgnored));
+}
+
+/** umount -a, one mount per step. */
+export function* umountAllSteps(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
+  onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void, onIgnored?: (e: MountEntry) => void): Steps<number> {
   const table = tables.mounts();
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
   const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
   let rc = 0;
+  let stepped = false;
   for (let i = table.entries.length - 1; i >= 0; i--) {
     const e = table.entries[i];
     // Not matching -t/-O: "ignored" (util-linux -v says so for each, "/" included).
@@ -306,6 +325,8 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
       continue;
     }
     if (e.target === '/') continue;
+    if (stepped) yield;
+    stepped = true;
     // Exit codes are ORed, as umount.c does for -a: each failure's own code, a helper's status too.
     let r: UmountResult;
     try {
@@ -326,6 +347,12 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
  */
 export function umountAllTargets(spec: string, req: UmountRequest, tables: Tables, recursive: boolean,
   onDone: (r: UmountResult) => void): void {
+  runToEnd(umountAllTargetsSteps(spec, req, tables, recursive, onDone));
+}
+
+/** umount -A, one mount per step. */
+export function* umountAllTargetsSteps(spec: string, req: UmountRequest, tables: Tables, recursive: boolean,
+  onDone: (r: UmountResult) => void): Steps<void> {
   const table = tables.mounts();
   const found = findMountFor(spec, table, req.noCanonicalize);
   if (!found.entry) throw new UmountNotFound(spec);
@@ -337,6 +364,7 @@ export function umountAllTargets(spec: string, req: UmountRequest, tables: Table
     const list = recursive ? [...table.descendants(e), e] : [e];
     for (const x of list) {
       if (done.has(x.id)) continue;
+      if (done.size) yield;
       done.add(x.id);
       onDone(umountTarget(x, req, tables));
     }
