@@ -169,7 +169,7 @@ export function updateUtab(change: (entries: UtabEntry[]) => UtabEntry[], lock: 
   let fd: number;
   try {
     fs.mkdirSync(osPath(path.dirname(file)), { recursive: true, mode: 0o755 });
-    fd = fs.openSync(osPath(`${file}.lock`), fs.constants.O_RDONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | O.CLOEXEC, 0o644);
+    fd = fs.openSync(osPath(`${file}.lock`), fs.constants.O_RDONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | O.CLOEXEC, 0o600);
   } catch (e) {
     throw new UtabUpdateError('lock', (e as NodeJS.ErrnoException).code, file);
   }
@@ -185,6 +185,19 @@ export function updateUtab(change: (entries: UtabEntry[]) => UtabEntry[], lock: 
     replaceFile(file, Buffer.concat(lines.flatMap((l) => [l, NEWLINE])));
   } finally {
     fs.closeSync(fd); // releases the lock
+  }
+  emitEvent(file);
+}
+
+/**
+ * Tell monitors (findmnt --poll, libmount's monitor) that utab changed, as libmount 2.40+ does:
+ * open and close utab.event for writing (inotify IN_CLOSE_WRITE). A failure changes nothing.
+ */
+function emitEvent(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(osPath(`${file}.event`), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | O.CLOEXEC, 0o644));
+  } catch {
+    /* no monitor learns of it; utab itself is right */
   }
 }
 

@@ -86,6 +86,7 @@ lst() { ${TS} | grep -F "$1" | sort; }
 tm -t tmpfs -o size=1m,x-role=under su $D/s
 tm -t tmpfs -o size=1m,x-role=top st $D/s
 st_cmd entries-s grep -c "TARGET=$D/s " "$LIBMOUNT_UTAB"
+st_test event test -f "$LIBMOUNT_UTAB.event"
 tu $D/s
 st_cmd list-s lst " $D/s "
 tm -t tmpfs -o size=1m,x-role=top bt $D/b
@@ -100,6 +101,7 @@ st_cmd left grep -c "TARGET=$D/" "$LIBMOUNT_UTAB"`,
     check: (t, r) => {
       t.deepEqual(r.steps.map((s) => s.rc), [0, 0, 0, 0, 0, 0, 0, 0]);
       t.is(check(r, 'entries-s'), '2');
+      t.is(check(r, 'event'), 'yes', 'utab.event, for monitors, as libmount 2.40+');
       t.is(check(r, 'list-s'), 'su on $D/s type tmpfs (rw,relatime,size=1024k,x-role=under)');
       t.is(check(r, 'list-b2'), 'bt on $D/b type tmpfs (rw,relatime,size=1024k,x-role=top) | bu on $D/b type tmpfs (rw,relatime,size=1024k,x-role=under)');
       t.is(check(r, 'list-b'), 'bu on $D/b type tmpfs (rw,relatime,size=1024k,x-role=under)');

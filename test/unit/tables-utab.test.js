@@ -115,7 +115,7 @@ test('updateUtab rewrites the file under the lock, creating the directory', (t) 
     t.is(fs.readFileSync(file, 'utf8'), 'ID=5 SRC=s TARGET=/t\\0401 ROOT=/ OPTS=x-a\n');
     updateUtab((list) => [...list.filter((e) => e.id !== 5), { id: 6, target: '/u', options: '_netdev' }], () => {}, file);
     t.deepEqual(readUtab(file), [{ id: 6, target: '/u', options: '_netdev' }]);
-    t.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['utab', 'utab.lock'], 'no temporary file left behind');
+    t.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['utab', 'utab.event', 'utab.lock'], 'no temporary file left behind; utab.event for monitors');
   } finally {
     fs.rmSync(dir, { recursive: true });
   }
