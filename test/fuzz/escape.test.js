@@ -2,6 +2,7 @@
 // Property tests for the \ooo escapes (src/tables/escape.ts) against util-linux lib/mangle.c
 // (ported in oracles.js): mangle/unmangle round trip and byte-for-byte agreement.
 const test = require('ava');
+const { encodeBytes } = require('../../dist/sys/bytes');
 const assert = require('assert/strict');
 const { fc, check, text, over, textWithout } = require('./helpers');
 const { cMangle, cUnmangle } = require('./oracles');
@@ -41,9 +42,8 @@ test('unmangle agrees with lib/mangle.c unmangle() when the result is UTF-8 text
     const theirs = cUnmangle(Buffer.from(s, 'utf8'));
     const ours = unmangle(s);
     assert.equal(typeof ours, 'string');
-    // bytes >= 0x80 decoded from escapes may not be UTF-8: the known bug below
-    if (!Buffer.from(theirs.toString('utf8'), 'utf8').equals(theirs)) return;
-    assert.deepEqual(Buffer.from(ours, 'utf8'), theirs, JSON.stringify(s));
+    // bytes >= 0x80 decoded from escapes may not be UTF-8: they are kept (as U+DC80+byte, sys/bytes.ts)
+    assert.deepEqual(encodeBytes(ours), theirs, JSON.stringify(s));
   }));
 });
 
@@ -52,8 +52,9 @@ test('unmangle never throws, whatever the string (lone surrogates included)', (t
     (s) => { assert.equal(typeof unmangle(s), 'string'); }));
 });
 
-test.failing('known bug: \\377 unmangles to the byte 0xff, not to U+FFFD', (t) => {
-  // lib/mangle.c gives the single byte 0xff (a valid path byte on Linux); tsmount's strings are
-  // UTF-8, so the byte becomes U+FFFD and the path no longer names the same file.
+test('\\377 unmangles to the byte 0xff, not to U+FFFD', (t) => {
+  // lib/mangle.c gives the single byte 0xff (a valid path byte on Linux): the string keeps it
+  // (sys/bytes.ts), so the path still names the same file.
   t.not(unmangle('/mnt/\\377'), '/mnt/\ufffd');
+  t.deepEqual(encodeBytes(unmangle('/mnt/\\377')), Buffer.from([0x2f, 0x6d, 0x6e, 0x74, 0x2f, 0xff]));
 });

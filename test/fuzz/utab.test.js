@@ -12,8 +12,8 @@ const value = fc.oneof(
   over(['/', 'a', ' ', '\t', '\n', '\\', '=', ',', '#', 'x-a=1', 'é'], { maxLength: 10 }),
   textWithout(['\0'], { maxLength: 14 }),
 );
-/** The value written last on the line (formatUtabEntry order: ID SRC TARGET ROOT BINDSRC OPTS ATTRS). */
-const lastValue = (e) => (e.attrs ? e.attrs : e.options ? e.options : e.bindSource ?? e.root ?? e.target ?? e.source);
+/** The value written last on the line (formatUtabEntry order, util-linux master's: ID UNIQID SRC TARGET ROOT BINDSRC ATTRS OPTS). */
+const lastValue = (e) => (e.options ? e.options : e.attrs ? e.attrs : e.bindSource ?? e.root ?? e.target ?? e.source);
 
 const entry = fc.record({
   id: fc.nat(2 ** 31 - 1),
