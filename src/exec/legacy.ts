@@ -38,19 +38,9 @@ function refuse(syscall: string, target: string): never {
   throw new MountError({ syscall, errno: E.ENOSYS, target });
 }
 
-/**
- * mount(2) follows /proc/self/fd/N to the pinned directory itself. A pinned symlink (-c opens the
- * target without following it) is given by path instead: mount(2) follows a symlink where the
- * fd-based attach does not, and util-linux's mount(2) path mounts on what it points to.
- */
+/** mount(2) follows /proc/self/fd/N to the pinned directory itself. */
 function at(target: string, targetFd?: number): string {
-  if (targetFd === undefined) return target;
-  try {
-    if (fs.fstatSync(targetFd).isSymbolicLink()) return target;
-  } catch {
-    /* the kernel call will say */
-  }
-  return `/proc/self/fd/${targetFd}`;
+  return targetFd !== undefined ? `/proc/self/fd/${targetFd}` : target;
 }
 
 /**

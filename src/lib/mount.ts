@@ -352,8 +352,15 @@ function prepare(req: MountRequest, tables: Tables): Prepared {
     target: !req.noCanonicalize && xnocanon !== '' && xnocanon !== 'target',
   };
   // Check and pin in one step: the canonical path is read back from the opened target.
-  const pin = o.remount || (o.propagation.length > 0 && !o.bind && !o.move && look.source === undefined)
+  let pin = o.remount || (o.propagation.length > 0 && !o.bind && !o.move && look.source === undefined)
     ? undefined : pinTarget(target, !canon.target);
+  // -c alone names the target as the kernel will walk it: a final symlink is not pinned itself but
+  // left to each call (mount(2) follows it, as util-linux's mount(2) path does; the fd-based attach
+  // does not). X-mount.nocanonicalize=target means the symlink itself.
+  if (pin && req.noCanonicalize && xnocanon === undefined && isSymlinkFd(pin.fd)) {
+    unpin(pin);
+    pin = undefined;
+  }
   if (pin) {
     if (canon.target) target = pin.path;
   } else if (canon.target) target = canonical(target);
@@ -652,6 +659,14 @@ function targetOpenError(target: string): MountError | undefined {
   } catch (e) {
     const n = errnoNumber((e as NodeJS.ErrnoException).code ?? '');
     return n === undefined ? undefined : new MountError({ syscall: 'move_mount', errno: n, target });
+  }
+}
+
+function isSymlinkFd(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
