@@ -323,12 +323,14 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (explain) out.stdout(explainPlan(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
   if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
-  if (r.helperStatus !== undefined) return r.helperStatus;
+  if (r.helperStatus) return r.helperStatus;
   if (r.utabError) {
+    // Also after a helper that succeeded: completing its utab entry failed (as util-linux reports it).
     const u = utabFailureReport(prog, r.target, r.utabError, 'mounted');
     out.stderr([u.line]);
     return u.code;
   }
+  if (r.helperStatus === 0) return 0;
   if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
   if (verbose) out.stdout(successLines(prog, r));
   return EXIT.SUCCESS;

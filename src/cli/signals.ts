@@ -23,9 +23,10 @@ export async function runInterruptibly<T>(steps: Steps<T>): Promise<T> {
   try {
     for (;;) {
       const r = steps.next();
-      if (r.done) return r.value;
+      // One more turn after each step, the last one too: a signal caught during it is seen here.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (caught) break;
+      if (r.done) return r.value;
     }
   } finally {
     for (const s of STOPPING) process.off(s, record);

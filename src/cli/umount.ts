@@ -89,6 +89,11 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     }
   }
   const tables = new Tables();
+  const utabReport = (r: UmountResult & { utabError: UtabUpdateError }): number => {
+    const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
+    out.stderr([u.line]);
+    return u.code;
+  };
 
   if (has(ordered, 'a')) {
     if (positional.length) {
@@ -102,7 +107,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         if (!r) return 0;
         if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
         if (r.helperStatus) return r.helperStatus;
-        if (r.utabError) return utabReport(r);
+        if (r.utabError) return utabReport({ ...r, utabError: r.utabError });
         if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
         return 0;
       }, (e) => {
@@ -114,11 +119,6 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
     return EXIT.USAGE;
   }
-  const utabReport = (r: UmountResult): number => {
-    const u = utabFailureReport(prog, r.target, r.utabError as UtabUpdateError, 'unmounted');
-    out.stderr([u.line]);
-    return u.code;
-  };
   // -R and -A are many unmounts: one per step, so a SIGINT/SIGTERM/SIGHUP stops them between two
   // (cli/signals.ts). A single unmount is one synchronous call.
   const many = has(ordered, 'A') || has(ordered, 'R');
@@ -129,7 +129,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
       let code = 0;
       if (r.helperStatus !== undefined) code = r.helperStatus;
-      else if (r.utabError) code = utabReport(r);
+      else if (r.utabError) code = utabReport({ ...r, utabError: r.utabError });
       if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
       return code;
     } catch (e) {
@@ -146,7 +146,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     for (const spec of positional) {
       let code = 0;
       const onDone = (r: UmountResult): void => {
-        if (r.utabError) code = Math.max(code, utabReport(r));
+        if (r.utabError) code = Math.max(code, utabReport({ ...r, utabError: r.utabError }));
         else if (verbose) out.stderr([successLine(prog, r)]);
       };
       try {

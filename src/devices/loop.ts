@@ -7,7 +7,7 @@ import { sysIoctl, closeFd } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { O } from '../sys/constants';
-import { osPath } from '../sys/bytes';
+import { decodeBytes, osPath } from '../sys/bytes';
 
 const LOOP_CLR_FD = 0x4c01;
 const LOOP_CONFIGURE = 0x4c0a;
@@ -26,7 +26,7 @@ export interface LoopInfo {
 
 function readSys(p: string): string | undefined {
   try {
-    return fs.readFileSync(p, 'utf8').trim();
+    return decodeBytes(fs.readFileSync(p)).trim(); // a backing file's name is bytes
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@
 // Every read is a small positioned read through a 4 KiB chunk cache; a short, truncated or
 // garbage image makes a prober answer undefined, never throw.
 import * as fs from 'fs';
+import { osPath } from '../sys/bytes';
 
 export type ProbeUsage = 'filesystem' | 'crypto' | 'other';
 
@@ -986,7 +987,7 @@ function run(file: string, offset: number, all: boolean): { size: number; matche
   const matches: ProbeResult[] = [];
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(osPath(file), 'r');
   } catch {
     return { size: 0, matches };
   }

@@ -2,6 +2,7 @@
 // /dev/disk/by-* links, then by probing the block devices /proc/partitions lists.
 import * as fs from 'fs';
 import { probeFile } from './probe';
+import { osPath } from '../sys/bytes';
 
 export const TAG_NAMES = ['LABEL', 'UUID', 'PARTUUID', 'PARTLABEL', 'ID'] as const;
 export type TagName = (typeof TAG_NAMES)[number];
@@ -83,7 +84,7 @@ export function deviceHasTag(dev: string, tag: Tag): boolean {
     tags = {};
     let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(dev);
+      st = fs.statSync(osPath(dev));
     } catch {
       /* nothing there: no tags */
     }

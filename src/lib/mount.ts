@@ -16,7 +16,7 @@ import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { isTypePattern, matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
-import { UtabIndex, UtabUpdateError, writeUniqueIds } from '../tables/utab';
+import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
 import { probeSafe } from '../devices/probe';
 import { parseTag, resolveTag } from '../devices/tags';
@@ -199,7 +199,7 @@ function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): 
       out.source = mi.source;
       out.target = mi.target;
       out.fstype = mi.fstype;
-      const utab = new UtabIndex(tables.utab()).find(mi.id, mi.target, mi.uniqueId);
+      const utab = tables.utabIndex().find(mi.id, mi.target, mi.uniqueId);
       out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
     }
     return out; // remount of something not mounted: the kernel says so
@@ -688,8 +688,8 @@ function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined
 }
 
 /**
- * The topmost mount on `target` as it is now, after this run changed the table (statmount, else a
- * fresh read of mountinfo: the run's cached table predates the mount).
+ * The mount this run just made on `target` as the table is now — the topmost one, or with `beneath`
+ * the one under it (statmount, else a fresh read of mountinfo: the run's cached table predates it).
  */
 function mountNowAt(target: string, beneath = false): MountEntry | undefined {
   if (beneath) {
@@ -707,15 +707,16 @@ function mountNowAt(target: string, beneath = false): MountEntry | undefined {
 }
 
 /**
- * Record userspace options in utab, as libmount does, keyed by the new mount's ID and (Linux 6.8+)
- * its unique ID, which the kernel never gives to another mount.
+ * Record userspace options in utab, as libmount does, keyed by the new mount's ID (and, with
+ * TSMOUNT_UTAB_UNIQID=1 on Linux 6.8+, its unique ID, which the kernel never gives to another mount).
  */
 function recordUtab(plan: Plan, r: ExecResult, tables: Tables, known?: MountEntry): UtabUpdateError | undefined {
   const beneath = plan.steps.some((st) => 'beneath' in st && st.beneath);
   // Canonical: a target created by X-mount.mkdir could not be canonicalized before it existed.
   const entry = known ?? mountNowAt(canonical(plan.target), beneath);
   if (!entry) return undefined;
-  const uniqueId = writeUniqueIds() ? entry.uniqueId ?? uniqueIdOf(entry.target) : undefined;
+  // statx of the path names the top mount: not the one beneath it.
+  const uniqueId = writeUniqueIds() ? entry.uniqueId ?? (beneath ? undefined : uniqueIdOf(entry.target)) : undefined;
   return changeUtab(tables, (entries) => [
     // One entry per mount: an entry with this ID is stale (the kernel gave the ID to this new
     // mount, so the mount it named is gone); the entries of other mounts on the target (a stack) stay.

@@ -1,7 +1,7 @@
 // Path helpers shared by mount and umount: canonical paths as libmount makes them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeBytes, encodeBytes, hasEscapedBytes, osPath } from '../sys/bytes';
+import { decodeBytes, osPath } from '../sys/bytes';
 
 /**
  * realpath() when the path exists, else the path as given (libmount keeps unresolvable paths).
@@ -11,7 +11,8 @@ import { decodeBytes, encodeBytes, hasEscapedBytes, osPath } from '../sys/bytes'
 export function canonical(p: string): string {
   if (p === '') return p; // realpath("") would be the current directory: an empty path names nothing
   try {
-    return hasEscapedBytes(p) ? decodeBytes(fs.realpathSync.native(encodeBytes(p), { encoding: 'buffer' })) : fs.realpathSync.native(p);
+    // As bytes both ways: a plain path can lead into a directory whose name is not UTF-8.
+    return decodeBytes(fs.realpathSync.native(osPath(p), { encoding: 'buffer' }));
   } catch {
     return p;
   }

@@ -6,7 +6,9 @@
 // surrogate, so ordinary strings are unchanged and pay only a scan.
 import { isUtf8 } from 'buffer';
 
-const ESCAPED = /[\uDC80-\uDCFF]/;
+// A low surrogate U+DC80–U+DCFF that is not the second half of a pair (a character above U+FFFF).
+const ESCAPED = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/;
+const ESCAPED_ALL = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g;
 
 /** Bytes → string, with every byte that is not valid UTF-8 kept as U+DC80+byte. */
 export function decodeBytes(buf: Buffer, start = 0, end = buf.length): string {
@@ -80,5 +82,5 @@ export function cString(s: string): string | Buffer {
 
 /** For messages and JSON that must be text: escaped bytes shown as \xNN. */
 export function printable(s: string): string {
-  return ESCAPED.test(s) ? s.replace(/[\uDC80-\uDCFF]/g, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`) : s;
+  return ESCAPED.test(s) ? s.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`) : s;
 }

@@ -162,8 +162,9 @@ function access(p: string): boolean {
 
 /**
  * Rewrite utab with `change` applied, holding flock(LOCK_EX) on utab.lock as libmount does.
- * `lock` takes the lock on an open fd (koffi's flock). Entries `change` returns unchanged (the
- * same objects) are written back byte for byte. Throws UtabUpdateError; utab is then as it was.
+ * `lock` takes the lock on an open fd (koffi's flock). An entry that still has its `raw` line is
+ * written back as those bytes: a `change` that modifies an entry must drop `raw` (`{ ...e, raw:
+ * undefined, … }`). Throws UtabUpdateError; utab is then as it was.
  */
 export function updateUtab(change: (entries: UtabEntry[]) => UtabEntry[], lock: (fd: number) => void, file = utabPath()): void {
   let fd: number;
@@ -179,7 +180,15 @@ export function updateUtab(change: (entries: UtabEntry[]) => UtabEntry[], lock: 
     } catch {
       throw new UtabUpdateError('lock', undefined, file);
     }
-    const bytes = readBytes(file);
+    // Only a missing utab is an empty one: a read that fails otherwise must not become a rewrite
+    // that drops every other tool's line.
+    let bytes: Buffer | undefined;
+    try {
+      bytes = fs.readFileSync(osPath(file));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new UtabUpdateError('write', code, file);
+    }
     const next = change(bytes ? parseUtabLines(decodeBytes(bytes), bytes) : []);
     const lines = next.map((e) => e.raw ?? encodeBytes(formatUtabEntry(e)));
     replaceFile(file, Buffer.concat(lines.flatMap((l) => [l, NEWLINE])));

@@ -121,6 +121,11 @@ LIBMOUNT_UTAB=$D/u3/utab tm -t tmpfs -o size=1m,x-a=3 f3 $D/m3
 LIBMOUNT_UTAB=$D/u4/utab tm -t tmpfs -o size=1m,x-a=4 f4 $D/m4
 rm $D/u4/utab.lock; mkdir $D/u4/utab.lock
 LIBMOUNT_UTAB=$D/u4/utab tu $D/m4
+mkdir m5 u5
+LIBMOUNT_UTAB=$D/u5/utab tm -t tmpfs -o size=1m,x-a=5 f5 $D/m5
+rm $D/u5/utab.lock; mkdir $D/u5/utab.lock
+LIBMOUNT_UTAB=$D/u5/utab tu -a -O x-a=5
+st_test m5 mountpoint -q $D/m5
 st_test m1 mountpoint -q $D/m1
 st_test m2 mountpoint -q $D/m2
 st_test m3 mountpoint -q $D/m3
@@ -130,11 +135,14 @@ st_cmd u4-entries grep -c x-a=4 $D/u4/utab
 sumount $D/m1 $D/m2 $D/m3 $D/u2 $D/u3`,
     title: 'a utab update that fails is reported as util-linux does (lock: exit 16; write: exit 32 with the error); a read-only utab directory is skipped silently',
     check: (t, r) => {
-      const [m1, m2, m3, , u4] = r.steps;
+      const [m1, m2, m3, , u4, m5, u5] = r.steps;
       t.deepEqual([m1.rc, m1.err], [16, ['tsmount: $D/m1: filesystem was mounted, but failed to update userspace mount table.']]);
       t.deepEqual([m2.rc, m2.err], [32, ['tsmount: $D/m2: filesystem was mounted, but any subsequent operation failed: No space left on device.']]);
       t.deepEqual([m3.rc, m3.err], [0, []], 'as util-linux: no writable utab, no entry, no message');
       t.deepEqual([u4.rc, u4.err], [16, ['tsumount: $D/m4: filesystem was unmounted, but failed to update userspace mount table.']]);
+      t.is(m5.rc, 0);
+      t.deepEqual([u5.rc, u5.err], [16, ['tsumount: $D/m5: filesystem was unmounted, but failed to update userspace mount table.']], 'umount -a too');
+      t.is(check(r, 'm5'), 'no');
       t.is(check(r, 'm1'), 'yes', 'the mount stays');
       t.is(check(r, 'm2'), 'yes');
       t.is(check(r, 'm3'), 'yes');

@@ -37,6 +37,11 @@ test('decodeBytes of a slice', (t) => {
 });
 
 test('a real surrogate pair is a character, not escaped bytes', (t) => {
-  const s = '/\ud83d\ude00';
-  t.deepEqual(encodeBytes(s), Buffer.from(s, 'utf8'));
+  // U+1F600 and U+1F4C1: the second halves are U+DE00 and U+DCC1, the latter inside U+DC80–U+DCFF.
+  for (const s of ['/\ud83d\ude00', '/mnt/\ud83d\udcc1']) {
+    t.deepEqual(encodeBytes(s), Buffer.from(s, 'utf8'));
+    t.false(hasEscapedBytes(s), s);
+    t.is(osPath(s), s);
+    t.is(printable(s), s);
+  }
 });
