@@ -302,6 +302,8 @@ interface Prepared {
   pin?: PinnedTarget;
   /** The target was opened without following a final symlink (-c, X-mount.nocanonicalize). */
   targetNoFollow?: boolean;
+  /** The target as given, or as the fstab entry found for the source has it (messages of the source stages). */
+  given?: string;
 }
 
 function prepare(req: MountRequest, tables: Tables): Prepared {
@@ -512,7 +514,7 @@ function prepareRest(req: MountRequest, tables: Tables, o: ResolvedOptions, item
   }
 
   return {
-    nofail, pin,
+    nofail, pin, given,
     input: {
       source, target, types, guessing, options: o, helper, listHelpers, helperType: types[0], sloppy: req.sloppy, fake: req.fake, loopReused,
       noMtab: req.noMtab, verbose: req.verbose, loop, exclusive: req.exclusive, beneath: req.beneath,
@@ -600,7 +602,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     if (e instanceof StepError) {
       // A loop device that cannot be set up is reported about the target as given: libmount sets it
       // up before it canonicalizes the target.
-      const about = e.step.op === 'loop' ? withPrefix(req.targetPrefix, req.target ?? input.target) : input.target;
+      const about = e.step.op === 'loop' ? prep.given ?? withPrefix(req.targetPrefix, req.target ?? input.target) : input.target;
       throw new MountFailure(e.cause, plan.kind, e.step, e.result.loopDevice ?? input.source, about, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
     }
