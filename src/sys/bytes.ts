@@ -80,7 +80,7 @@ export function cString(s: string): string | Buffer {
   return ESCAPED.test(s) ? Buffer.concat([encodeBytes(s), Buffer.of(0)]) : s;
 }
 
-/** For messages and JSON that must be text: escaped bytes shown as \xNN. */
+/** For traces and explain output, which quote strings: escaped bytes shown as \xNN. */
 export function printable(s: string): string {
   return ESCAPED.test(s) ? s.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`) : s;
 }

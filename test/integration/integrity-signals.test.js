@@ -1,33 +1,9 @@
 'use strict';
-// (integrity.test.js, continued: the two cases that take long, in a namespace run of their own.)
-// Nothing lost, nothing run that was not asked for (issue 11), with the kernel's and the files'
-// own word: paths that are not UTF-8 used exactly; utab written as bytes, one entry per mount
-// (stacks, --beneath), other tools' lines kept byte for byte, failed updates reported as
-// util-linux does; a dry run that starts no helper; helpers never given a replaced path;
-// umount -l/-f of a FUSE mount whose server never answers; SIGINT/SIGTERM between two steps of
-// -a and -R with utab matching the kernel; bash completion that runs nothing it reads; and 8
-// concurrent workers, tsmount and util-linux mixed, stacking and reusing mount IDs, with no entry
-// lost or left stale. Everything runs in a private namespace (test/helpers/ns.js); utab is the
-// run's own ($LIBMOUNT_UTAB below the scratch directory).
+// Issue 11 (see integrity.test.js), in a namespace run of its own: SIGINT during mount -a and SIGTERM
+// during umount -R stop after the step under way, with utab matching the kernel.
 const test = require('ava');
-const fs = require('fs');
-const path = require('path');
 const { suite } = require('./devices-helpers');
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const REF = path.resolve(ROOT, '..', 'shared', 'util-linux-2.42.2', 'bin');
-const HAVE_REF = fs.existsSync(path.join(REF, 'mount'));
-const COMPLETION = path.join(ROOT, 'docs', 'completion', 'tsmount.bash');
-
-const has = (t, r, line) => t.true(r.transcript.includes(line), `${line}\n--- in ---\n${r.transcript.join('\n')}`);
-const check = (r, key) => r.checks[key];
-
-// Bytes that are not UTF-8, written by bash's printf: \xff alone, and the UTF-8 of U+FFFD (what
-// a lossy decoding of \xff would turn the first into).
-const FF = "$(printf '\\xff')";
-const FFFD = "$(printf '\\xef\\xbf\\xbd')";
-const TS = '"$TSM_NODE" "$TSM_BIN_MOUNT"';
-const TSU = '"$TSM_NODE" "$TSM_BIN_UMOUNT"';
+const { check, TS, TSU } = require('./integrity-helpers');
 
 suite(test, [
   {

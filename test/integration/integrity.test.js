@@ -9,24 +9,8 @@
 // lost or left stale. Everything runs in a private namespace (test/helpers/ns.js); utab is the
 // run's own ($LIBMOUNT_UTAB below the scratch directory).
 const test = require('ava');
-const fs = require('fs');
-const path = require('path');
 const { suite } = require('./devices-helpers');
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const REF = path.resolve(ROOT, '..', 'shared', 'util-linux-2.42.2', 'bin');
-const HAVE_REF = fs.existsSync(path.join(REF, 'mount'));
-const COMPLETION = path.join(ROOT, 'docs', 'completion', 'tsmount.bash');
-
-const has = (t, r, line) => t.true(r.transcript.includes(line), `${line}\n--- in ---\n${r.transcript.join('\n')}`);
-const check = (r, key) => r.checks[key];
-
-// Bytes that are not UTF-8, written by bash's printf: \xff alone, and the UTF-8 of U+FFFD (what
-// a lossy decoding of \xff would turn the first into).
-const FF = "$(printf '\\xff')";
-const FFFD = "$(printf '\\xef\\xbf\\xbd')";
-const TS = '"$TSM_NODE" "$TSM_BIN_MOUNT"';
-const TSU = '"$TSM_NODE" "$TSM_BIN_UMOUNT"';
+const { COMPLETION, check, FF, FFFD, TS } = require('./integrity-helpers');
 
 suite(test, [
   {
