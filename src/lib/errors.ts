@@ -33,17 +33,22 @@ export class UmountFailure extends Error {
 const MISSING_DEVICE = new Set([2, 20, 6, 15, 123]); // ENOENT ENOTDIR ENXIO ENOTBLK ENOMEDIUM
 
 /**
- * nofail silences a missing device: the mount is skipped and counts as a success. A missing (or
- * not-a-directory) mount point is not a missing device: ENOENT and ENOTDIR are excused only when
- * the target is there and the source is what is missing (util-linux's mk_exit_code).
+ * nofail silences a missing device: the mount is skipped and counts as a success. In the order of
+ * libmount's mnt_context_get_mount_excode():
+ * - a failure the kernel explained (fs-context error messages) is excused only when fsconfig()
+ *   said ENOENT about a source that is no path ("Can't lookup blockdev" for a directory is a failure);
+ * - a missing (or not-a-directory) mount point is not a missing device: ENOENT and ENOTDIR are
+ *   excused only when the target is there and the source is what is missing.
  */
 export function nofailApplies(f: MountFailure): boolean {
   if (!f.flags.nofail || !MISSING_DEVICE.has(f.error.errno)) return false;
   if (f.step?.op === 'loop') return false; // a loop device that cannot be set up is no missing device
+  const sourceMissing = f.source !== undefined && !stat(f.source);
+  if (f.error.kernelErrors.length) return f.error.errno === 2 && f.error.syscall === 'fsconfig' && sourceMissing;
   if (f.error.errno !== 2 && f.error.errno !== 20) return true;
   const target = stat(f.target);
   if (!target || (f.error.errno === 20 && !target.isDirectory())) return false;
-  return f.source === undefined || !stat(f.source);
+  return sourceMissing;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Option strings built from a merged list, for helpers, utab and -v/--fake output.
 import { lookupOption } from './table';
 import { OptionItem, formatItem } from './parse';
+import { hiddenUserName } from './resolve';
 
 /**
  * Options for /sbin/mount.TYPE: "rw" or "ro" first, then every option that is
@@ -20,18 +21,15 @@ export function helperOptionString(items: readonly OptionItem[], readOnly: boole
  * Userspace options util-linux keeps in /run/mount/utab (x-*, _netdev, user, helper=, uhelper=).
  * `loop` is left out when a loop device is set up for the mount (tsmount's are autoclear, and libmount
  * drops loop for those); without one (a pseudo filesystem, --fake) it is kept, as libmount keeps it.
- * The first user=NAME is left out: libmount hides it from everything but helpers.
+ * The user=NAME libmount hides from everything but helpers (hiddenUserName) is left out.
  */
 export function utabOptionString(items: readonly OptionItem[], loopSetUp = true): string {
   const out: string[] = [];
-  let userNameSeen = false;
+  const hidden = hiddenUserName(items);
   for (const it of items) {
     const def = lookupOption(it.name);
     if (!def || def.cls !== 'userspace' || def.noUtab || (it.name === 'loop' && loopSetUp)) continue;
-    if (it.name === 'user' && it.raw !== undefined && !userNameSeen) {
-      userNameSeen = true;
-      continue;
-    }
+    if (it === hidden) continue;
     out.push(formatItem(it));
   }
   return out.join(',');

@@ -75,14 +75,25 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
 }
 
 /**
+ * The user=NAME libmount hides (keeps for helpers only): the first `user` of a merged list, when it
+ * has a value. Its `user_flags` bit is then cleared, so no `user` of the list implies anything
+ * ("user=x,user" mounts with no nosuid/nodev/noexec; "user,user=x" does, and keeps user=x in utab).
+ */
+export function hiddenUserName(items: readonly OptionItem[]): OptionItem | undefined {
+  const first = items.find((i) => i.name === 'user');
+  return first?.raw !== undefined ? first : undefined;
+}
+
+/**
  * The options an option stands for (the table's `implies`), inserted right after it, as libmount
  * does for a superuser's mount: "user,exec" → "user,noexec,nosuid,nodev,exec" → exec wins.
  */
 export function expandImplied(items: readonly OptionItem[]): OptionItem[] {
+  const userImplies = hiddenUserName(items) === undefined;
   const out: OptionItem[] = [];
   for (const item of items) {
     const def = lookupOption(item.name);
-    if (!def?.implies || (item.name === 'user' && item.raw !== undefined)) {
+    if (!def?.implies || (item.name === 'user' && (item.raw !== undefined || !userImplies))) {
       out.push(item);
       continue;
     }

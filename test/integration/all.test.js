@@ -213,6 +213,24 @@ tm -a`,
     ]),
   },
   {
+    name: 'nofail-dir',
+    title: '-a with a nofail entry the kernel explains (a directory as ext2 source): a failure with the fd API, excused with mount(2) (ENOTBLK)',
+    script: `mkdir m1 m2 d
+mk_fstab <<EOT
+$D/d   $D/m1  ext2   nofail    0 0
+mc-n2  $D/m2  tmpfs  size=1m   0 0
+EOT
+tm -a`,
+    check: (t, r, mode) => t.deepEqual(r.transcript, [
+      '$ mount -a',
+      ...(mode === 'fd'
+        ? ['rc 64', "2> mount: $D/m1: fsconfig() failed: $D/d: Can't lookup blockdev.", `2> ${DMESG}`]
+        : ['rc 0']),
+      '== final state',
+      '= mi $D/m2 / rw,relatime private tmpfs mc-n2 rw,size=1024k',
+    ]),
+  },
+  {
     name: 'mixed',
     title: '-a where one entry fails: exit 64',
     script: `mkdir m1 m2

@@ -53,6 +53,9 @@ test('utab keeps userspace options without MNT_NOMTAB: x-*, _netdev, user, helpe
     '_netdev,uhelper=udisks2,helper=xyz,x-gvfs-show');
   t.is(utab('user=a,user=b,x-a'), 'user=b,x-a');
   t.is(utab('user,x-a'), 'user,x-a');
+  t.is(utab('user,exec,user=x'), 'user,user=x', 'hidden only when a user=NAME is the first user');
+  t.is(utab('nouser,user=x,user'), 'user');
+  t.is(utab('user=x,user=y,user'), 'user=y,user');
   t.is(utabOptionString(parseOptions('loop,x-a'), false), 'loop,x-a', 'no loop device set up (tmpfs, --fake): loop is kept');
 });
 

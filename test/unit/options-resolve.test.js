@@ -291,6 +291,17 @@ test('userspace options are collected, never flags', (t) => {
   t.deepEqual(r.data, []);
 });
 
+test('the first user of the list decides: a user=NAME first means no user implies anything (util-linux 2.42.2, checked)', (t) => {
+  const SECURE = MS.NOEXEC | MS.NOSUID | MS.NODEV;
+  t.is(R('user=someone,comment=c,user').msFlags, 0);
+  t.is(R('user=x,nouser,user').msFlags, 0);
+  t.is(R('nouser,user=x,user').msFlags, 0, 'nouser merged away by the later user');
+  t.is(R('user=x,user=y,user').msFlags, 0);
+  t.is(R('user,exec,user=x').msFlags, MS.NOSUID | MS.NODEV, 'a plain user first implies, a later exec wins');
+  t.is(R('user,exec,user').msFlags, SECURE, 'one plain user, at its last place');
+  t.is(R('nouser,user').msFlags, SECURE);
+});
+
 test('userOption / hasUserOption / withoutOptions', (t) => {
   const r = R('offset=1k,loop,x-a="q,r",offset=2k');
   t.is(userOption(r, 'offset'), '1k', 'the first one counts (mnt_optlist_get_named)');
