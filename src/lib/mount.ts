@@ -227,16 +227,20 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
   if (tag) src = resolveTag(tag) ?? source;
   const file = isRegularFile(src) ? canonical(src) : undefined;
   let root = '/';
+  // A bind is the same filesystem when the mount holding its source (libmount's fs root) has the
+  // source the target's mount has, and the root matches: a different tmpfs at the target is not it.
+  let holderSource: string | undefined;
   if (opts.bind) {
     const c = canonical(src);
     const holder = mountContaining(table, c);
     if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
+    holderSource = holder?.source;
   }
   // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
   const canonSrc = src.includes('/') ? canonical(src) : src;
   for (const e of list) {
     if (opts.bind) {
-      if (e.root === root) return true;
+      if (e.root === root && e.source === holderSource) return true;
       continue;
     }
     if (e.source === src || e.source === canonSrc) return true;

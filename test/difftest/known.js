@@ -23,6 +23,9 @@ function mapUtab(text, fn) {
   return lines.filter((l) => l !== undefined).join('\n');
 }
 
+/** Options a listing takes from utab, not from the kernel. */
+const UTAB_OPTION = /^(uhelper=|helper=|x-|user(=|$)|_netdev$)/;
+
 const PROPAGATION = /(^|,)r?(shared|private|slave|unbindable)(,|$)/;
 
 /** The -o values of a command line, joined. */
@@ -34,6 +37,30 @@ function optionsOf(line) {
   return out.join(',');
 }
 
+/** Rewrite the lines of the "== mounts" section. */
+function mapMounts(text, fn) {
+  const lines = text.split('\n');
+  const start = lines.indexOf('== mounts');
+  if (start < 0) return text;
+  for (let i = start + 1; i < lines.length && !lines[i].startsWith('== '); i++) lines[i] = fn(lines[i]);
+  return lines.join('\n');
+}
+
+/** The words of a case's command line, with "…" quoting undone and $S expanded. */
+function wordsOf(line, S) {
+  const out = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  let m;
+  while ((m = re.exec(line))) out.push((m[1] ?? m[2]).replace(/\$S\b/g, S));
+  return out;
+}
+
+/** A path of the case as the kernel shows it: normalised, case.sh's symlink l → a followed. */
+function resolvedPath(p, S) {
+  const abs = path.posix.normalize(p.startsWith('/') ? p : `${S}/${p}`).replace(/(.)\/+$/, '$1');
+  return abs === `${S}/l` || abs.startsWith(`${S}/l/`) ? `${S}/a${abs.slice(S.length + 2)}` : abs;
+}
+
 /** @type {{ reason: string, rewrite: (ref: string, ours: string, caseText: string) => [string, string] }[]} */
 const RULES = [
   {
@@ -43,12 +70,26 @@ const RULES = [
     rewrite(ref, ours) {
       const S = scratchOf(ref);
       if (!S) return [ref, ours];
+      let changed = false;
       const fix = (l) => l.replace(/(^| )TARGET=(\S+)/, (all, pre, t) => {
         const abs = t.startsWith('/') ? t : `${S}/${t}`;
         const norm = path.posix.normalize(abs).replace(/(.)\/+$/, '$1');
+        if (norm !== t) changed = true;
         return `${pre}TARGET=${norm}`;
       });
-      return [mapUtab(ref, fix), ours];
+      const fixed = mapUtab(ref, fix);
+      if (!changed) return [fixed, ours];
+      // util-linux's own listing cannot match such an entry (it has no ID=; util-linux then matches
+      // by mount point) and leaves its options out; tsmount's shows them. Where a listing line differs
+      // only by utab options, util-linux's line stands.
+      const refLines = fixed.split('\n');
+      const ourLines = ours.split('\n').map((l, i) => {
+        const r = refLines[i];
+        if (r === undefined || r === l || !/^1> .* on .* type \S+ \(.*\)$/.test(l)) return l;
+        const stripped = l.replace(/\((.*)\)$/, (all, o) => `(${o.split(',').filter((x) => !UTAB_OPTION.test(x)).join(',')})`);
+        return stripped === r ? r : l;
+      });
+      return [fixed, ourLines.join('\n')];
     },
   },
   {
@@ -62,14 +103,36 @@ const RULES = [
     },
   },
   {
-    // util-linux #3741: with the new API the kernel reports a missing device from fsconfig(), and
-    // 2.42.2 then ignores nofail (exit 32); tsmount honours nofail there, as util-linux with the fix.
-    reason: 'nofail also for a missing device the kernel reports (util-linux #3741)',
+    // util-linux 2.42 leaves the utab entry of a mount moved with a propagation flag
+    // (`mount --move -o shared A B`) at A; tsmount moves it to B.
+    reason: 'a move with a propagation flag moves its utab entry',
     rewrite(ref, ours, caseText) {
-      if (!/nofail/.test(caseText)) return [ref, ours];
-      const out = ref.replace(/^(\$ mount [^\n]*nofail[^\n]*)\nrc 32\n2> mount: [^\n]*: fsconfig\(\) failed: [^\n]*: Can't lookup blockdev\.\n2> {8}dmesg\(1\)[^\n]*\n/gm,
-        '$1\nrc 0\n');
+      const S = scratchOf(ref);
+      if (!S) return [ref, ours];
+      const moves = caseText.split('\n').filter((l) => /^mount .*(--move|-M|-o move)\b/.test(l) && PROPAGATION.test(optionsOf(l)));
+      let out = ref;
+      for (const line of moves) {
+        const words = wordsOf(line, S);
+        const [from, to] = words.slice(-2).map((w) => resolvedPath(w, S).replace(/ /g, '\\040'));
+        out = mapUtab(out, (l) => l.replace(` TARGET=${from} `, ` TARGET=${to} `));
+      }
       return [out, ours];
+    },
+  },
+  {
+    // util-linux 2.42 applies no propagation flag given twice (`-o shared,shared`): dropping the
+    // duplicate clears the flag from its option list's propagation summary. tsmount applies it.
+    reason: 'a propagation flag given twice is applied',
+    rewrite(ref, ours, caseText) {
+      const twice = caseText.split('\n').some((l) => {
+        if (!/^mount /.test(l)) return false;
+        const names = optionsOf(l).split(',').filter((o) => PROPAGATION.test(o));
+        return new Set(names).size < names.length;
+      });
+      if (!twice) return [ref, ours];
+      // The mount table's propagation column: the fourth field of each line.
+      const blank = (l) => l.replace(/^(\S+ \S+ \S+ )\S+/, '$1*');
+      return [mapMounts(ref, blank), mapMounts(ours, blank)];
     },
   },
 ];

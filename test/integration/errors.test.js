@@ -132,6 +132,26 @@ tm --onlyonce -t tmpfs -o size=1m mc-o $D/n`,
     ]),
   },
   {
+    name: 'onlyonce-bind',
+    title: '--onlyonce with a bind: the same source and root at the target is refused, another filesystem there is not',
+    script: `mkdir s m n; smount -t tmpfs -o size=1m mc-src $D/s; smount -t tmpfs -o size=1m mc-other $D/m
+smount --bind $D/s $D/n
+tm --onlyonce -R $D/s $D/m
+tm --onlyonce --bind $D/s $D/n`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount --onlyonce -R $D/s $D/m',
+      'rc 0',
+      '$ mount --onlyonce --bind $D/s $D/n',
+      'rc 32',
+      '2> mount: $D/n: filesystem already mounted.',
+      '== final state',
+      '= mi $D/m / rw,relatime private tmpfs mc-other rw,size=1024k',
+      '= mi $D/m+1 / rw,relatime private tmpfs mc-src rw,size=1024k in=$D/m',
+      '= mi $D/n / rw,relatime private tmpfs mc-src rw,size=1024k',
+      '= mi $D/s / rw,relatime private tmpfs mc-src rw,size=1024k',
+    ]),
+  },
+  {
     name: 'bad-usage',
     title: 'three positional arguments: bad usage + Try line, exit 1',
     script: 'tm a b c',
