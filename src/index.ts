@@ -12,9 +12,10 @@ import { parseOptions as parseOptionString, OptionItem, formatOptions } from './
 import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
 
-export { MountError, UsageError } from './sys/error';
+export { MountError } from './sys/error';
+export { RequestError } from './lib/request-error';
+export type { RequestErrorCode, RequestProblem } from './lib/request-error';
 export { MountFailure, UmountFailure, HelperFailure } from './lib/errors';
-export { UmountNotMounted, UmountNotFound } from './lib/umount';
 export { UtabUpdateError } from './tables/utab';
 export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, mergedOptions, propagationOf, resolveOptions,
   lookupOption, allOptions, formatOptions, planRequest, isAlreadyMounted, parseSize, findMountFor };
@@ -34,7 +35,7 @@ export interface CommonOptions {
 
 /**
  * Run a mount request (what `mount(8)` does with its arguments). A helper program that fails
- * throws HelperFailure; kernel failures throw MountFailure, bad requests UsageError.
+ * throws HelperFailure; kernel failures throw MountFailure, bad requests RequestError (its `code` says what).
  */
 export function mountRequest(req: MountRequest, tables?: Tables): MountResult {
   const r = runMountRequest(req, tables);

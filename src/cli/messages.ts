@@ -5,6 +5,7 @@ import type { UtabUpdateError } from '../tables/utab';
 import { MountError } from '../sys/error';
 import { MountTable } from '../tables/mountinfo';
 import { stat, lstat } from '../lib/paths';
+import { RequestError, RequestProblem } from '../lib/request-error';
 
 export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
 
@@ -208,3 +209,51 @@ export function utabFailureReport(prog: string, target: string, e: UtabUpdateErr
   const why = n === undefined ? e.errno ?? 'Unknown error' : strerror(n);
   return { line: `${prog}: ${target}: filesystem was ${done}, but any subsequent operation failed: ${why}.`, code: EXIT.FAIL };
 }
+
+/** Lookups a message needs (injected by the unit tests). */
+export interface MessageLookups {
+  /** Is there anything at this path? (umount tells "not mounted" from "not found" by it.) */
+  exists(path: string): boolean;
+}
+
+/** util-linux's sentence and exit code for a refused request. */
+function requestText(p: RequestProblem, spec: string | undefined, look: MessageLookups): { text: string; rc: number } {
+  switch (p.code) {
+    case 'bad-options': return { text: `failed to parse mount options '${p.options}'${p.errnoText ? `: ${p.errnoText}` : ''}`, rc: EXIT.USAGE };
+    case 'unsupported-option-format': return { text: `unsupported option format: ${p.options}`, rc: EXIT.USAGE };
+    case 'not-in-fstab': return { text: `can't find in ${p.fstab}`, rc: EXIT.USAGE };
+    case 'no-fstab-target': return { text: `can't find mount point in ${p.fstab}`, rc: EXIT.USAGE };
+    case 'no-fstab-source': return { text: `can't find mount source ${p.source} in ${p.fstab}`, rc: EXIT.USAGE };
+    case 'options-source-disabled': return { text: 'filesystem was mounted, but any subsequent operation failed: Invalid argument', rc: EXIT.USAGE };
+    case 'no-target': return { text: 'no mount point specified', rc: EXIT.USAGE };
+    case 'no-source': return { text: 'no mount source specified', rc: EXIT.USAGE };
+    case 'tag-not-found': return { text: `can't find ${p.tag}`, rc: EXIT.USAGE };
+    case 'ambiguous-type': return { text: `more filesystems detected on ${p.source}; use -t <type> or wipefs(8)`, rc: EXIT.USAGE };
+    case 'unknown-type': return { text: 'failed to determine filesystem type', rc: EXIT.USAGE };
+    case 'type-not-allowed': return { text: 'no valid filesystem type specified', rc: EXIT.USAGE };
+    case 'swap-area': return { text: `${p.source} holds a swap area, not a filesystem; use swapon(8)`, rc: EXIT.FAIL };
+    case 'luks-volume':
+      return { text: `${p.source} is a LUKS encrypted volume; open it with cryptsetup(8) and mount the mapped device`, rc: EXIT.FAIL };
+    case 'loop-overlap': return { text: `overlapping loop device exists for ${p.source}`, rc: EXIT.FAIL };
+    case 'source-already-mounted': return { text: `${p.source} is already mounted`, rc: EXIT.USAGE };
+    case 'already-mounted': return { text: 'filesystem already mounted', rc: EXIT.FAIL };
+    case 'path-not-utf8': return { text: `path is not valid UTF-8 and cannot be passed to ${p.program} exactly`, rc: EXIT.FAIL };
+    case 'not-mounted': return { text: 'not mounted', rc: EXIT.USAGE };
+    // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
+    case 'not-found': return { text: spec !== undefined && look.exists(spec) ? 'not mounted' : 'not found', rc: EXIT.USAGE };
+  }
+}
+
+const REAL_LOOKUPS: MessageLookups = { exists: (p) => stat(p) !== undefined || lstat(p) !== undefined };
+
+/**
+ * A refused request as util-linux prints it: "PROG: SPEC: TEXT." (umount's "not found" line has no
+ * final period, as umount.c prints it), or "PROG: TEXT" when the request named nothing.
+ */
+export function requestErrorReport(prog: string, e: RequestError, look: MessageLookups = REAL_LOOKUPS): Report {
+  const { text, rc } = requestText(e.problem, e.spec, look);
+  if (e.spec === undefined) return { out: [], err: [`${prog}: ${text}`], rc };
+  const period = e.code === 'not-found' ? '' : '.';
+  return { out: [], err: [`${prog}: ${e.spec}: ${text}${period}`], rc };
+}
+

@@ -1,9 +1,9 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport } from './messages';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport, requestErrorReport } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
-import { UsageError } from '../sys/error';
+import { RequestError } from '../lib/request-error';
 import { MountFailure, nofailApplies } from '../lib/errors';
 import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
 import { mountAllSteps, remountAllSteps } from '../lib/all';
@@ -136,9 +136,10 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
     out.stderr(r.err);
     return r.rc;
   }
-  if (e instanceof UsageError) {
-    out.stderr([e.spec !== undefined ? `${prog}: ${e.spec}: ${e.message}.` : `${prog}: ${e.message}`]);
-    return e.exitCode;
+  if (e instanceof RequestError) {
+    const r = requestErrorReport(prog, e);
+    out.stderr(r.err);
+    return r.rc;
   }
   if (e instanceof FstabReadError) {
     out.stderr([`${prog}: ${e.file}: failed to parse`]);
@@ -178,8 +179,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     try {
       parseOptions(s);
     } catch (e) {
-      if (e instanceof UsageError) {
-        out.stderr([`${prog}: ${e.message}`]);
+      if (e instanceof RequestError) {
+        out.stderr(requestErrorReport(prog, e).err);
         return EXIT.USAGE;
       }
       throw e;

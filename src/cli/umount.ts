@@ -2,12 +2,13 @@
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { umountFailureText, otherErrorLine, utabFailureReport, EXIT } from './messages';
+import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport } from './messages';
+import { RequestError } from '../lib/request-error';
 import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure } from '../lib/errors';
-import { UmountNotMounted, umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
+import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult } from '../lib/umount';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
@@ -51,14 +52,10 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
     if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${e.target}: ${text}.`]);
     return EXIT.FAIL;
   }
-  if (e instanceof UmountNotMounted) {
-    if (!quiet) out.stderr([`${prog}: ${e.target}: not mounted.`]);
-    return EXIT.USAGE;
-  }
-  if (e instanceof UmountNotFound) {
-    // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
-    if (!quiet) out.stderr([`${prog}: ${e.spec}: ${fs.existsSync(osPath(e.spec)) ? 'not mounted' : 'not found'}`]);
-    return EXIT.USAGE;
+  if (e instanceof RequestError) {
+    const r = requestErrorReport(prog, e, { exists: (p) => fs.existsSync(osPath(p)) });
+    if (!quiet) out.stderr(r.err);
+    return r.rc;
   }
   const line = otherErrorLine(prog, e, spec);
   if (line === undefined) throw e;

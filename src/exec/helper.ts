@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { isRealRoot } from '../lib/env';
 import { hasEscapedBytes } from '../sys/bytes';
-import { UsageError } from '../sys/error';
+import { RequestError } from '../lib/request-error';
 
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -75,7 +75,7 @@ export function runHelper(program: string, argv: readonly string[], timeoutMs?: 
   // another path (U+FFFD). Refused instead, before anything runs.
   const bad = argv.find(hasEscapedBytes);
   if (bad !== undefined) {
-    throw new UsageError(`path is not valid UTF-8 and cannot be passed to ${program} exactly`, 32, bad);
+    throw new RequestError({ code: 'path-not-utf8', program, path: bad }, bad);
   }
   // child_process is loaded only when a helper runs: it drags in much of Node's stream code.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

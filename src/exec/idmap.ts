@@ -6,26 +6,9 @@
 import * as fs from 'fs';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
+import { IdMapEntry, parseIdmap } from '../options/idmap-value';
 
-export interface IdMapEntry {
-  kind: 'u' | 'g' | 'b';
-  inner: number;
-  outer: number;
-  count: number;
-}
-
-/** Parse "[u:|g:|b:]INNER:OUTER:COUNT [...]" (blank-separated); a path means an existing namespace. */
-export function parseIdmap(value: string): { path: string } | { entries: IdMapEntry[] } | undefined {
-  const v = value.trim();
-  if (v.startsWith('/')) return { path: v };
-  const entries: IdMapEntry[] = [];
-  for (const tok of v.split(/\s+/)) {
-    const m = /^(?:([ugb]):)?([0-9]+):([0-9]+):([0-9]+)$/.exec(tok);
-    if (!m) return undefined;
-    entries.push({ kind: (m[1] as 'u' | 'g' | 'b' | undefined) ?? 'b', inner: Number(m[2]), outer: Number(m[3]), count: Number(m[4]) });
-  }
-  return entries.length ? { entries } : undefined;
-}
+export { IdMapEntry, parseIdmap };
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -2,6 +2,10 @@
 // umount2(2), and for -R/-a work from one read of the mount table.
 import { sysUmount2, sysMount } from '../sys/syscalls';
 import { MountError } from '../sys/error';
+import { RequestError } from './request-error';
+import { parseOptions } from '../options/parse';
+import { readSetting } from '../options/settings';
+import { userId, groupId } from './users';
 import { E } from '../sys/errno';
 import { MNT, MS } from '../sys/constants';
 import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
@@ -15,6 +19,17 @@ import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
 import { Tables } from './tables';
 import { canonical, isDirectory, isRegularFile, lstat } from './paths';
 import { UmountFailure } from './errors';
+
+const USER_IDS = { userId, groupId };
+
+/** A utab entry's options as items; a string the parser refuses (another tool's) asks nothing. */
+function recordedOptions(options: string | undefined): ReturnType<typeof parseOptions> {
+  try {
+    return parseOptions(options ?? '');
+  } catch {
+    return [];
+  }
+}
 
 export interface UmountRequest {
   lazy?: boolean;
@@ -138,7 +153,9 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
   const result: UmountResult = { target, source: entry?.source };
   if (req.fake) return result;
   const utab = entry ? tables.utabIndex().find(entry.id, entry.target, entry.uniqueId) : undefined;
-  const helperType = utab?.options?.match(/(?:^|,)helper=([^,]+)/)?.[1] ?? entry?.fstype;
+  // What the mount's utab options ask of its unmount: helper=TYPE, and loop=DEV (a device to free).
+  const recorded = recordedOptions(utab?.options);
+  const helperType = readSetting(recorded, 'helper', USER_IDS) ?? entry?.fstype;
   const helper = !req.noHelpers && helperType && entry ? findHelper('umount', helperType) : undefined;
   if (helper) {
     const argv = [target];
@@ -174,7 +191,7 @@ export function umountFound(found: Found, req: UmountRequest, tables: Tables = n
     throw e;
   }
   if (!req.noMtab) result.utabError = removeUtab(utab, entry, target, tables);
-  const loopOpt = utab?.options?.match(/(?:^|,)loop=([^,]+)/)?.[1];
+  const loopOpt = readSetting(recorded, 'loop', USER_IDS)?.device;
   const dev = entry?.source;
   if (dev && (req.detachLoop || loopOpt) && dev.startsWith('/dev/loop')) {
     const li = loopInfo(dev);
@@ -215,15 +232,8 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
   }
   const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
   // Not root and not in the mount table: util-linux says "not mounted" before any syscall.
-  if (!found.entry && isUser()) throw new UmountNotMounted(found.target);
+  if (!found.entry && isUser()) throw new RequestError({ code: 'not-mounted' }, found.target);
   return umountFound(found, req, tables);
-}
-
-/** A non-root user named something that is not mounted (util-linux: "not mounted", exit 1). */
-export class UmountNotMounted extends Error {
-  constructor(readonly target: string) {
-    super(`${target}: not mounted`);
-  }
 }
 
 /**
@@ -265,7 +275,7 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
 export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): Steps<void> {
   const table = tables.mounts();
   const found = findMountFor(spec, table, req.noCanonicalize);
-  if (!found.entry) throw new UmountNotFound(spec);
+  if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
   // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
   // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
   // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
@@ -281,13 +291,6 @@ export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: 
     }
   } finally {
     tables.invalidateMounts();
-  }
-}
-
-/** The spec named nothing mounted (umount -R / -A): "%s: not mounted" / "not found". */
-export class UmountNotFound extends Error {
-  constructor(readonly spec: string) {
-    super(`${spec}: not mounted`);
   }
 }
 
@@ -355,7 +358,7 @@ export function* umountAllTargetsSteps(spec: string, req: UmountRequest, tables:
   onDone: (r: UmountResult) => void): Steps<void> {
   const table = tables.mounts();
   const found = findMountFor(spec, table, req.noCanonicalize);
-  if (!found.entry) throw new UmountNotFound(spec);
+  if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
   const devno = found.entry.devno;
   const same = table.entries.filter((e) => e.devno === devno).reverse();
   const done = new Set<number>();

@@ -2,7 +2,7 @@
 // empty items are skipped, '"' toggles quoting (commas inside quotes belong to the
 // value), "\," and "\"" are escapes, an item starting with '=' is an error, and an
 // unterminated quote makes the rest of the string disappear.
-import { UsageError } from '../sys/error';
+import { RequestError } from '../lib/request-error';
 
 export interface OptionItem {
   /** Option name, as written (case kept). */
@@ -74,17 +74,17 @@ export function splitOptionString(str: string, onDropped?: (rest: string) => voi
 }
 
 /**
- * Parse an option string into items. Throws UsageError("unsupported option format: …")
+ * Parse an option string into items. Throws RequestError('unsupported-option-format')
  * for an item that starts with '='.
  */
 export function parseOptions(str: string): OptionItem[] {
   const items: OptionItem[] = [];
   const raws = splitOptionString(str, (rest) => {
-    if (rest.startsWith('=')) throw new UsageError(`unsupported option format: ${str}`, 1);
+    if (rest.startsWith('=')) throw new RequestError({ code: 'unsupported-option-format', options: str });
   });
   for (const raw of raws) {
     // mount.c append_option(): the message quotes the whole -o string, not just the bad item.
-    if (raw.startsWith('=')) throw new UsageError(`unsupported option format: ${str}`, 1);
+    if (raw.startsWith('=')) throw new RequestError({ code: 'unsupported-option-format', options: str });
     const eq = indexOfUnquoted(raw, '=');
     if (eq < 0) items.push({ name: raw });
     else items.push({ name: raw.slice(0, eq), raw: raw.slice(eq + 1) });

@@ -28,7 +28,7 @@ export function utabOptionString(items: readonly OptionItem[], loopSetUp = true)
   const hidden = hiddenUserName(items);
   for (const it of items) {
     const def = lookupOption(it.name);
-    if (!def || def.cls !== 'userspace' || def.noUtab || (it.name === 'loop' && loopSetUp)) continue;
+    if (!def || def.cls !== 'userspace' || def.noUtab || (def.noUtabWithLoopDevice && loopSetUp)) continue;
     if (it === hidden) continue;
     out.push(formatItem(it));
   }

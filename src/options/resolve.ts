@@ -3,7 +3,7 @@
 import { lookupOption, OptionDef } from './table';
 import { OptionItem, optionValue, formatItem } from './parse';
 import { MS, MOUNT_ATTR } from '../sys/constants';
-import { UsageError } from '../sys/error';
+import { RequestError } from '../lib/request-error';
 
 export interface ResolvedOptions {
   /** Every option after merging, in order (what listing, helpers and utab are built from). */
@@ -58,7 +58,7 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
     // Userspace options with values (x-*, X-*, offset=, helper= …) are all kept, as libmount's
     // option list keeps them: utab records each, and a lookup takes the first (userOption).
     // user=NAME too: libmount hides the first one and keeps the others.
-    const keepAll = def?.cls === 'userspace' && (def.prefix || def.value === 'required' || (item.name === 'user' && item.raw !== undefined));
+    const keepAll = !!def && (def.keepsAll || (item.name === 'user' && item.raw !== undefined));
     if (def && !keepAll) {
       const key = def.group;
       if (seen.has(key)) continue;
@@ -137,17 +137,17 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
     const value = optionValue(item);
     const recursive = value === 'recursive';
     if (def.cls !== 'userspace' && value !== undefined && !(def.cls === 'rdonly' || def.cls === 'vfs' || def.cls === 'atime')) {
-      throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+      throw new RequestError({ code: 'bad-options', options: formatItem(item) });
     }
     if ((def.cls === 'vfs' || def.cls === 'atime') && value !== undefined && !recursive) {
-      throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+      throw new RequestError({ code: 'bad-options', options: formatItem(item) });
     }
     switch (def.cls) {
       case 'rdonly': {
         readOnly = !def.invert;
         rdonlyGiven = def.invert ? 'rw' : 'ro';
         if (value === 'vfs' || value === 'fs') roScope = value;
-        else if (value !== undefined && !recursive) throw new UsageError(`failed to parse mount options '${formatItem(item)}'`, 1);
+        else if (value !== undefined && !recursive) throw new RequestError({ code: 'bad-options', options: formatItem(item) });
         else roScope = 'both';
         msFlags = def.invert ? msFlags & ~MS.RDONLY : msFlags | MS.RDONLY;
         if (recursive) {

@@ -3,6 +3,7 @@
 // parser, the planner, listing, helper argv and utab. Anything not found here is
 // a filesystem (data) option and goes to the filesystem as it is.
 import { MS, MOUNT_ATTR } from '../sys/constants';
+import { SettingSpec, SETTING } from './setting-specs';
 
 /**
  * - `vfs`: a per-mount flag (MOUNT_ATTR_* with the new API, MS_* in mount(2));
@@ -50,6 +51,16 @@ export interface OptionDef {
   readonly implies?: readonly string[];
   /** Only its implied options remain (owner, group: libmount removes them once applied). */
   readonly replacedByImplied?: boolean;
+  /**
+   * Every occurrence is kept by the merge (libmount's option list keeps valued userspace options:
+   * utab records each); where the option is read, the first one counts. Default: prefix entries and
+   * userspace options whose value is required.
+   */
+  readonly keepsAll: boolean;
+  /** Left out of utab when a loop device of ours backs the mount (loop: libmount drops it for autoclear devices). */
+  readonly noUtabWithLoopDevice: boolean;
+  /** What the option means for a mount request: the typed setting it fills (options/settings.ts). */
+  readonly setting?: SettingSpec;
 }
 
 interface Spec {
@@ -65,6 +76,9 @@ interface Spec {
   group?: string;
   implies?: readonly string[];
   replacedByImplied?: boolean;
+  keepsAll?: boolean;
+  noUtabWithLoopDevice?: boolean;
+  setting?: SettingSpec;
 }
 
 const defs = new Map<string, OptionDef>();
@@ -75,6 +89,8 @@ function def(name: string, s: Spec): void {
     name, cls: s.cls, ms: s.ms ?? 0, invert: s.invert ?? false, attr: s.attr ?? 0, value: s.value ?? 'none',
     prefix: s.prefix ?? false, noHelper: s.noHelper ?? false, noUtab: s.noUtab ?? false, negation: s.negation,
     group: s.group ?? name, implies: s.implies, replacedByImplied: s.replacedByImplied,
+    keepsAll: s.keepsAll ?? (s.cls === 'userspace' && (!!s.prefix || s.value === 'required')),
+    noUtabWithLoopDevice: s.noUtabWithLoopDevice ?? false, setting: s.setting,
   };
   if (d.prefix) prefixes.push(d);
   else defs.set(name, d);
@@ -138,15 +154,29 @@ def('_netdev', { cls: 'userspace' });
 def('comment', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
 def('x-', { cls: 'userspace', prefix: true, noHelper: true });
 def('X-', { cls: 'userspace', prefix: true, noHelper: true, noUtab: true });
-def('loop', { cls: 'userspace', value: 'optional', noHelper: true });
-def('offset', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
-def('sizelimit', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
-def('encryption', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
-def('nofail', { cls: 'userspace', noUtab: true });
+// Options that mean something to the request, each with the setting it fills. X-mount.* are X-*
+// options (not for helpers, not in utab), x-mount.mkdir an x-* one; all are kept however often given.
+const X_MOUNT: Spec = { cls: 'userspace', noHelper: true, noUtab: true, keepsAll: true };
+// X-mount.mkdir before its deprecated x- spelling: the X- form wins when both are given (libmount).
+def('X-mount.mkdir', { ...X_MOUNT, value: 'optional', setting: SETTING.mkdir });
+def('x-mount.mkdir', { cls: 'userspace', noHelper: true, keepsAll: true, value: 'optional', setting: SETTING.mkdir });
+def('X-mount.owner', { ...X_MOUNT, value: 'required', setting: SETTING.ownerUid });
+def('X-mount.group', { ...X_MOUNT, value: 'required', setting: SETTING.ownerGid });
+def('X-mount.mode', { ...X_MOUNT, value: 'required', setting: SETTING.rootMode });
+def('X-mount.subdir', { ...X_MOUNT, value: 'required', setting: SETTING.subdir });
+def('X-mount.idmap', { ...X_MOUNT, value: 'required', setting: SETTING.idmap });
+def('X-mount.nocanonicalize', { ...X_MOUNT, value: 'optional', setting: SETTING.noCanonicalize });
+def('X-mount.noloop', { ...X_MOUNT, value: 'optional', setting: SETTING.noLoop });
+def('X-mount.auto-fstypes', { ...X_MOUNT, value: 'required', setting: SETTING.autoFstypes });
+def('loop', { cls: 'userspace', value: 'optional', noHelper: true, noUtabWithLoopDevice: true, setting: SETTING.loop });
+def('offset', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true, setting: SETTING.offset });
+def('sizelimit', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true, setting: SETTING.sizelimit });
+def('encryption', { cls: 'userspace', value: 'required', noHelper: true, noUtab: true, setting: SETTING.refused });
+def('nofail', { cls: 'userspace', noUtab: true, setting: SETTING.nofail });
 def('uhelper', { cls: 'userspace', value: 'required' });
-def('helper', { cls: 'userspace', value: 'required' });
+def('helper', { cls: 'userspace', value: 'required', setting: SETTING.helper });
 for (const v of ['hashdevice', 'roothash', 'hashoffset', 'roothashfile', 'fecdevice', 'fecoffset', 'fecroots', 'roothashsig', 'oncorruption']) {
-  def(`verity.${v}`, { cls: 'userspace', value: 'required', noHelper: true, noUtab: true });
+  def(`verity.${v}`, { cls: 'userspace', value: 'required', noHelper: true, noUtab: true, setting: SETTING.refused });
 }
 
 /** Look an option name up: exact match first, then the prefix entries (x-, X-). */

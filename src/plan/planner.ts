@@ -4,9 +4,13 @@ import { ResolvedOptions } from '../options/resolve';
 import { optionValue, OptionItem } from '../options/parse';
 import { helperOptionString, utabOptionString } from '../options/render';
 import { MS } from '../sys/constants';
+import { MountSettings } from '../options/setting-specs';
 import { DataOption, HelperStep, Plan, Step } from './types';
+import { RequestKind } from './kind';
 
 export interface PlanInput {
+  /** What the request does, decided once (plan/kind.ts). */
+  kind: RequestKind;
   source?: string;
   target: string;
   /** Types to try, in order; empty when the operation needs none (bind, move, propagation, remount). */
@@ -18,8 +22,6 @@ export interface PlanInput {
   helper?: string;
   /** Helpers found for types of a list (type → /sbin/mount.TYPE), tried in the list's order. */
   listHelpers?: Record<string, string>;
-  /** X-mount.nocanonicalize(=source): bind a symlink source itself. */
-  sourceNoFollow?: boolean;
   /** The type as given to the helper (for its -t argument). */
   helperType?: string;
   sloppy?: boolean;
@@ -34,16 +36,10 @@ export interface PlanInput {
   beneath?: boolean;
   /** -w / --rw: never fall back to read-only. */
   rwOnly?: boolean;
-  /** X-mount.mkdir: create the target (and parents) with this mode first. */
-  mkdirMode?: number;
-  /** X-mount.owner/group/mode: applied to the root of the new mount. */
-  owner?: { uid?: number; gid?: number; mode?: number };
   /** Remount of a mount of this type (from the mount table). */
   fstype?: string;
-  /** X-mount.subdir value. */
-  subdir?: string;
-  /** X-mount.idmap value. */
-  idmap?: string;
+  /** What the userspace options ask for (X-mount.mkdir, owner, subdir, idmap, nocanonicalize …). */
+  settings: MountSettings;
 }
 
 /** Filesystem options as fsconfig receives them. */
@@ -71,16 +67,18 @@ export function planMount(input: PlanInput): Plan {
   const utabOptions = input.noMtab ? '' : utabOptionString(o.items, input.loop !== undefined || !!input.loopReused);
   const sbReadOnly = o.readOnly && o.roScope !== 'vfs';
 
-  if (input.mkdirMode !== undefined) steps.push({ op: 'mkdir', path: target, mode: input.mkdirMode });
+  const set = input.settings;
+  // A propagation change acts on a mount that is there: nothing to create.
+  if (set.mkdir && input.kind !== 'propagation') steps.push({ op: 'mkdir', path: target, mode: set.mkdir.mode });
 
-  if (o.move) {
+  if (input.kind === 'move') {
     // --move -o ro (util-linux 2.42): per-mount flags applied to the moved mount.
     steps.push({ op: 'move', source: input.source ?? '', target, beneath: !!input.beneath, attrSet: o.attrSet, attrClr: o.attrClr });
     steps.push(...propagationSteps(target, o));
     return { kind: 'move', source: input.source, target, steps, utabOptions: '' };
   }
 
-  if (o.remount) {
+  if (input.kind === 'remount') {
     if (o.bind) {
       steps.push({ op: 'setattr', target, attrSet: o.attrSet, attrClr: o.attrClr, recursiveSet: o.recursiveSet,
         recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS });
@@ -96,11 +94,11 @@ export function planMount(input: PlanInput): Plan {
     return { kind: 'remount', source: input.source, target, steps, utabOptions };
   }
 
-  if (o.bind) {
+  if (input.kind === 'bind') {
     steps.push({
       op: 'bind', source: input.source ?? '', target, recursive: o.rbind, attrSet: o.attrSet, attrClr: o.attrClr,
       recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS,
-      beneath: !!input.beneath, ...defined({ idmap: input.idmap, noFollow: input.sourceNoFollow || undefined }),
+      beneath: !!input.beneath, ...defined({ idmap: set.idmap, noFollow: set.noCanonicalize?.source || undefined }),
     });
     steps.push(...propagationSteps(target, o));
     addOwner(steps, target, input);
@@ -108,7 +106,7 @@ export function planMount(input: PlanInput): Plan {
   }
 
   // Propagation only: no source (or "none") and nothing but propagation flags.
-  if (o.propagation.length && input.types.length === 0 && !input.helper && (input.source === undefined || input.source === 'none')) {
+  if (input.kind === 'propagation') {
     steps.push(...propagationSteps(target, o));
     return { kind: 'propagation', target, steps, utabOptions: '' };
   }
@@ -129,7 +127,7 @@ export function planMount(input: PlanInput): Plan {
     target, data, sbFlags: o.sbFlags, sbReadOnly, attrSet: o.attrSet, attrClr: o.attrClr,
     recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags, dataString: dataString(data),
     exclusive: !!input.exclusive, beneath: !!input.beneath,
-    roFallback: !o.readOnly && !input.rwOnly, ...defined({ subdir: input.subdir, idmap: input.idmap, helpers: listHelperSteps(input) }),
+    roFallback: !o.readOnly && !input.rwOnly, ...defined({ subdir: set.subdir, idmap: set.idmap, helpers: listHelperSteps(input) }),
   });
   steps.push(...propagationSteps(target, o));
   addOwner(steps, target, input);
@@ -164,8 +162,6 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
 }
 
 function addOwner(steps: Step[], target: string, input: PlanInput): void {
-  const ow = input.owner;
-  if (ow && (ow.uid !== undefined || ow.gid !== undefined || ow.mode !== undefined)) {
-    steps.push({ op: 'owner', target, uid: ow.uid, gid: ow.gid, mode: ow.mode });
-  }
+  const { ownerUid: uid, ownerGid: gid, rootMode: mode } = input.settings;
+  if (uid !== undefined || gid !== undefined || mode !== undefined) steps.push({ op: 'owner', target, uid, gid, mode });
 }

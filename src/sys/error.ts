@@ -49,14 +49,3 @@ export class MountError extends Error {
 }
 
 /** A failure of mount(8)'s own logic (usage, fstab lookup, option syntax …) with util-linux's text and exit code. */
-export class UsageError extends Error {
-  readonly exitCode: number;
-  /** The path the message is about ("mount: <spec>: text."); absent for bare messages. */
-  readonly spec?: string;
-  constructor(message: string, exitCode = 1, spec?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.exitCode = exitCode;
-    this.spec = spec;
-  }
-}

@@ -108,6 +108,49 @@ st_backing_of $D/m2`,
     ]),
   },
   {
+    name: 'auto-fstypes',
+    // util-linux 2.39's X-mount.auto-fstypes, checked against util-linux 2.42.2 in a namespace: only a
+    // probed type is checked (a -t TYPE is not); a type the list refuses is "no valid filesystem
+    // type specified." (rc 1, about the target as given); an empty list allows every type.
+    script: `mk_ext2 img; mk_ext2 file.img; mkdir m1 m2 m3 m4 m5
+L=$(loop_attach $D/img)
+cd $D
+tm -o 'X-mount.auto-fstypes="noext2,ext3"' $L m1
+tm -t auto -o X-mount.auto-fstypes=xfs $L m2
+tm -t ext2 -o X-mount.auto-fstypes=xfs $L m3
+tm -o 'X-mount.auto-fstypes="xfs,ext2"' $L m4
+tm -o X-mount.auto-fstypes=xfs $D/file.img m5
+st_loop_of $D/file.img
+tm -o X-mount.auto-fstypes= -t auto $D/file.img m5`,
+    tests: [
+      {
+        title: 'X-mount.auto-fstypes: a probed type outside the list is refused, -t TYPE is not checked',
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[0]), ['$ mount -o X-mount.auto-fstypes="noext2,ext3" /dev/loopN m1', 'rc 1',
+            '2> mount: m1: no valid filesystem type specified.']);
+          t.deepEqual(stepOf(r.steps[1]), ['$ mount -t auto -o X-mount.auto-fstypes=xfs /dev/loopN m2', 'rc 1',
+            '2> mount: m2: no valid filesystem type specified.']);
+          t.deepEqual(stepOf(r.steps[2]), ['$ mount -t ext2 -o X-mount.auto-fstypes=xfs /dev/loopN m3', 'rc 0']);
+          t.deepEqual(stepOf(r.steps[3]), ['$ mount -o X-mount.auto-fstypes="xfs,ext2" /dev/loopN m4', 'rc 0']);
+          t.is(mountAt(r, '$D/m3').fstype, 'ext2');
+          t.is(mountAt(r, '$D/m4').fstype, 'ext2');
+          t.is(mountAt(r, '$D/m1'), undefined);
+          t.is(mountAt(r, '$D/m2'), undefined);
+        },
+      },
+      {
+        title: 'X-mount.auto-fstypes on an image file: refused before a loop device is set up; an empty list allows all',
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[4]), ['$ mount -o X-mount.auto-fstypes=xfs $D/file.img m5', 'rc 1',
+            '2> mount: m5: no valid filesystem type specified.']);
+          t.is(r.checks['loop of $D/file.img'], 'none');
+          t.deepEqual(stepOf(r.steps[5]), ['$ mount -o X-mount.auto-fstypes= -t auto $D/file.img m5', 'rc 0']);
+          t.like(mountAt(r, '$D/m5'), { fstype: 'ext2', source: '/dev/loopN' });
+        },
+      },
+    ],
+  },
+  {
     name: 'pattern',
     script: `mk_extfs ext3 8M e3file.img; mk_ext2 e2.img; mk_extfs ext3 8M e3dev.img; mkdir m1 m2 m3
 tm -t noext3 $D/e3file.img $D/m1

@@ -4,7 +4,7 @@
 // run inside a private mount namespace on a scratch tmpfs (helpers/ns.js: private /etc/fstab,
 // LIBMOUNT_UTAB in the scratch dir), once with each executor; the errors it throws (MountError
 // with syscall, errno, code, kernelMessages, target, and the MS_* flags by name for mount(2);
-// MountFailure and UmountFailure around them; UsageError for bad requests); and the pure
+// MountFailure and UmountFailure around them; RequestError, with a code, for bad requests); and the pure
 // parsers (parseOptions, parseMountinfo, parseFstab), which need no namespace.
 const test = require('ava');
 const path = require('path');
@@ -37,8 +37,8 @@ const err = (fn) => {
     const o = plainError(e);
     o.isMountFailure = e instanceof lib.MountFailure;
     o.isUmountFailure = e instanceof lib.UmountFailure;
-    o.isUsageError = e instanceof lib.UsageError;
-    o.exitCode = e.exitCode; o.spec = e.spec; o.kind = e.kind; o.step = e.step && e.step.op; o.fstype = e.fstype;
+    o.isRequestError = e instanceof lib.RequestError;
+    o.problem = e.problem; o.spec = e.spec; o.kind = e.kind; o.step = e.step && e.step.op; o.fstype = e.fstype;
     o.error = plainError(e.error);
     return o;
   }
@@ -240,7 +240,7 @@ function errors(executor) {
 
 /** What every MountFailure of a mount request shares. */
 function failure(t, o, { kind, step, syscall, code, errno }) {
-  t.like(o, { class: 'MountFailure', name: 'MountFailure', isMountFailure: true, isUsageError: false, kind, step });
+  t.like(o, { class: 'MountFailure', name: 'MountFailure', isMountFailure: true, isRequestError: false, kind, step });
   t.like(o.error, { class: 'MountError', name: 'MountError', isMountError: true, syscall, code, errno });
   t.is(o.message, o.error.message, 'the MountFailure message is the MountError message');
 }
@@ -303,17 +303,20 @@ test('[mount2] MountError.target and message name the requested target, not the 
 });
 
 for (const executor of ['auto', 'mount2']) {
-  test.serial(`[${executor}] UmountFailure and UsageError`, (t) => {
+  test.serial(`[${executor}] UmountFailure and RequestError`, (t) => {
     const { out } = errors(executor);
     t.like(out.umountNotMounted, { class: 'UmountFailure', isUmountFailure: true, target: '$W/e', message: 'umount2() failed for $W/e: Invalid argument' });
     t.like(out.umountNotMounted.error, { class: 'MountError', syscall: 'umount2', code: 'EINVAL', errno: 22, target: '$W/e' });
     t.like(out.umountMissing.error, { syscall: 'umount2', code: 'ENOENT', errno: 2 });
-    const usage = (o, message, spec) => t.like(o, { class: 'UsageError', isUsageError: true, isMountFailure: false, exitCode: 1, message, spec });
-    usage(out.badOptionSyntax, 'unsupported option format: =x', undefined);
+    const refused = (o, problem, spec) => {
+      t.like(o, { class: 'RequestError', name: 'RequestError', isRequestError: true, isMountFailure: false, code: problem.code, spec });
+      t.deepEqual(o.problem, problem);
+    };
+    refused(out.badOptionSyntax, { code: 'unsupported-option-format', options: '=x' }, undefined);
     // option errors name the target, as util-linux's "mount: TGT: failed to parse mount options ..." does
-    usage(out.badMode, "failed to parse mount options 'rw,X-mount.mode=abc'", '$W/e');
-    usage(out.unknownOwner, "failed to parse mount options 'rw,X-mount.owner=no-such-user-here': Invalid argument", '$W/e');
-    usage(out.noSourceNotInFstab, "can't find mount point in /etc/fstab", '$W/e');
+    refused(out.badMode, { code: 'bad-options', options: 'rw,X-mount.mode=abc', errnoText: undefined }, '$W/e');
+    refused(out.unknownOwner, { code: 'bad-options', options: 'rw,X-mount.owner=no-such-user-here', errnoText: 'Invalid argument' }, '$W/e');
+    refused(out.noSourceNotInFstab, { code: 'no-fstab-target', fstab: '/etc/fstab' }, '$W/e');
   });
 }
 
@@ -328,9 +331,10 @@ test('MountError built directly: code from errno, flags by name, kernel errors f
   t.is(k.message, "fsconfig() failed: tmpfs: Bad value for 'size'");
   t.deepEqual(k.kernelErrors, ["tmpfs: Bad value for 'size'"]);
   t.is(new lib.MountError({ syscall: 'mount', errno: 22, flags: 0 }).message, 'mount() failed: Invalid argument (flags 0)');
-  const u = new lib.UsageError('bad usage');
-  t.is(u.exitCode, 1);
-  t.is(u.name, 'UsageError');
+  const u = new lib.RequestError({ code: 'tag-not-found', tag: 'LABEL=x' }, '/mnt');
+  t.is(u.code, 'tag-not-found');
+  t.is(u.name, 'RequestError');
+  t.is(u.message, '/mnt: tag-not-found (tag="LABEL=x")');
 });
 
 // ---- pure parsers --------------------------------------------------------------------------------
@@ -344,9 +348,8 @@ test('parseOptions: quotes, \\, escapes, empty items, values with "="', (t) => {
   t.deepEqual(lib.parseOptions('X-mount.idmap=u:1:2:3 g:4:5:6'), [{ name: 'X-mount.idmap', raw: 'u:1:2:3 g:4:5:6' }]);
   t.deepEqual(lib.parseOptions('ok,a="b,c'), [{ name: 'ok' }], 'an unterminated quote drops the rest');
   t.deepEqual(lib.parseOptions(''), []);
-  const e = t.throws(() => lib.parseOptions('ro,=x'), { instanceOf: lib.UsageError });
-  t.is(e.message, 'unsupported option format: ro,=x');
-  t.is(e.exitCode, 1);
+  const e = t.throws(() => lib.parseOptions('ro,=x'), { instanceOf: lib.RequestError });
+  t.deepEqual(e.problem, { code: 'unsupported-option-format', options: 'ro,=x' });
 });
 
 test('parseMountinfo: fields, optional fields, \\ooo escapes, the separator found by scanning', (t) => {

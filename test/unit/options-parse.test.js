@@ -2,7 +2,7 @@
 // The comma-list parser (util-linux lib/strutils.c ul_optstr_next()).
 const test = require('ava');
 const { parseOptions, splitOptionString, optionValue, formatItem, formatOptions } = require('../../dist/options/parse');
-const { UsageError } = require('../../dist/sys/error');
+const { RequestError } = require('../../dist/lib/request-error');
 
 test('plain names and name=value items', (t) => {
   t.deepEqual(parseOptions('ro,nosuid,size=10m'), [
@@ -79,12 +79,11 @@ test('quotes in the middle of an item are fine when closed', (t) => {
 });
 
 test('an item starting with "=" is a usage error quoting the whole -o string (mount.c)', (t) => {
-  const e = t.throws(() => parseOptions('=foo'), { instanceOf: UsageError });
-  t.is(e.message, 'unsupported option format: =foo');
-  t.is(e.exitCode, 1);
-  const e2 = t.throws(() => parseOptions('ro,=foo'), { instanceOf: UsageError });
-  t.is(e2.message, 'unsupported option format: ro,=foo');
-  t.throws(() => parseOptions(',,=x'), { instanceOf: UsageError, message: 'unsupported option format: ,,=x' });
+  const e = t.throws(() => parseOptions('=foo'), { instanceOf: RequestError });
+  t.deepEqual(e.problem, { code: 'unsupported-option-format', options: '=foo' });
+  const e2 = t.throws(() => parseOptions('ro,=foo'), { instanceOf: RequestError });
+  t.deepEqual(e2.problem, { code: 'unsupported-option-format', options: 'ro,=foo' });
+  t.deepEqual(t.throws(() => parseOptions(',,=x'), { instanceOf: RequestError }).problem, { code: 'unsupported-option-format', options: ',,=x' });
 });
 
 test('"=" later in an item is fine', (t) => {

@@ -87,9 +87,35 @@ const USERSPACE_MAP = {
 // prefix entries: [noHelper, noUtab]
 const PREFIXES = { 'x-': [true, false], 'X-': [true, true] };
 
+// Options of the x-/X- families that mean something to a request: their own entries (with the
+// setting they fill), behaving for helpers, utab and the merge exactly as their prefix entry.
+const MEANINGFUL = {
+  'X-mount.mkdir': 'mkdir', 'x-mount.mkdir': 'mkdir', 'X-mount.owner': 'ownerUid', 'X-mount.group': 'ownerGid',
+  'X-mount.mode': 'rootMode', 'X-mount.subdir': 'subdir', 'X-mount.idmap': 'idmap', 'X-mount.nocanonicalize': 'noCanonicalize',
+  'X-mount.noloop': 'noLoop', 'X-mount.auto-fstypes': 'autoFstypes',
+};
+
+test('X-mount.* entries fill their setting and behave as the x-/X- prefix does', (t) => {
+  for (const [name, field] of Object.entries(MEANINGFUL)) {
+    const d = lookupOption(name);
+    t.is(d.name, name);
+    t.is(d.setting.field, field, name);
+    const [noHelper, noUtab] = PREFIXES[name.slice(0, 2)];
+    t.is(d.noHelper, noHelper, `${name} noHelper`);
+    t.is(d.noUtab, noUtab, `${name} noUtab`);
+    t.true(d.keepsAll, `${name}: every occurrence kept, the first read`);
+  }
+  t.is(lookupOption('loop').setting.field, 'loop');
+  t.is(lookupOption('nofail').setting.field, 'nofail');
+  t.is(lookupOption('helper').setting.field, 'helper');
+  t.is(lookupOption('verity.roothash').setting.field, 'refused');
+  t.is(lookupOption('encryption').setting.field, 'refused');
+  t.is(lookupOption('X-mount.other'), lookupOption('X-'), 'other X-mount.* names are plain X- options');
+});
+
 test('the table holds exactly the util-linux names, nothing more, nothing less', (t) => {
   const names = allOptions().map((d) => d.name).sort();
-  const expected = [...Object.keys(LINUX_MAP), ...Object.keys(USERSPACE_MAP), ...Object.keys(PREFIXES)].sort();
+  const expected = [...Object.keys(LINUX_MAP), ...Object.keys(USERSPACE_MAP), ...Object.keys(PREFIXES), ...Object.keys(MEANINGFUL)].sort();
   t.deepEqual(names, expected);
   t.is(new Set(names).size, names.length, 'no duplicate entries');
 });
@@ -172,7 +198,7 @@ test('MOUNT_ATTR constants are the kernel values', (t) => {
 test('x- and X- are prefix matches, case-sensitive, and the full name is kept', (t) => {
   t.is(lookupOption('x-systemd.automount').name, 'x-');
   t.is(lookupOption('x-foo').noUtab, false, 'x-* is stored in utab');
-  t.is(lookupOption('X-mount.mkdir').name, 'X-');
+  t.is(lookupOption('X-mount.foo').name, 'X-');
   t.is(lookupOption('X-mount.owner').noUtab, true, 'X-* is fstab-only');
   t.is(lookupOption('x-').name, 'x-', 'the bare prefix matches too');
   t.is(lookupOption('x'), undefined);

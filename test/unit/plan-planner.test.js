@@ -4,10 +4,19 @@ const test = require('ava');
 const { parseOptions } = require('../../dist/options/parse');
 const { resolveOptions } = require('../../dist/options/resolve');
 const { planMount, dataOptions, dataString } = require('../../dist/plan/planner');
+const { requestKind } = require('../../dist/plan/kind');
+const { readSettings } = require('../../dist/options/settings');
 const { MS, MOUNT_ATTR } = require('../../dist/sys/constants');
 
 const opts = (s) => resolveOptions(parseOptions(s));
-const plan = (o, extra = {}) => planMount({ target: '/mnt/x', types: [], guessing: false, options: opts(o), ...extra });
+// Numeric names only: the planner's tests read no /etc/passwd.
+const ids = { userId: (n) => (/^[0-9]+$/.test(n) ? Number(n) : undefined), groupId: (n) => (/^[0-9]+$/.test(n) ? Number(n) : undefined) };
+/** A plan as prepare() would ask for it: the kind decided from the options, the settings read from them. */
+const plan = (o, extra = {}) => {
+  const options = opts(o);
+  return planMount({ target: '/mnt/x', types: [], guessing: false, options, kind: requestKind(options, extra.source, extra.types?.[0]),
+    settings: readSettings(options.userspace, ids), ...extra });
+};
 const ops = (p) => p.steps.map((s) => s.op);
 
 // ---- a new filesystem ------------------------------------------------------
@@ -98,26 +107,30 @@ test('loop: a loop step first, then fsmount takes its device', (t) => {
 });
 
 test('X-mount.mkdir: a mkdir step comes first', (t) => {
-  const p = plan('X-mount.mkdir=0700', { source: 'tmpfs', types: ['tmpfs'], mkdirMode: 0o700 });
+  const p = plan('X-mount.mkdir=0700', { source: 'tmpfs', types: ['tmpfs'] });
   t.deepEqual(ops(p), ['mkdir', 'fsmount']);
   t.deepEqual(p.steps[0], { op: 'mkdir', path: '/mnt/x', mode: 0o700 });
   t.is(p.utabOptions, '', 'X-* is not stored in utab');
-  t.deepEqual(ops(plan('bind', { source: '/src', mkdirMode: 0o755 })), ['mkdir', 'bind']);
+  t.deepEqual(ops(plan('bind,X-mount.mkdir', { source: '/src' })), ['mkdir', 'bind']);
+  t.deepEqual(plan('bind,X-mount.mkdir', { source: '/src' }).steps[0].mode, 0o755, 'the default mode');
+  t.deepEqual(plan('x-mount.mkdir=0711,X-mount.mkdir=0700', { source: 'tmpfs', types: ['tmpfs'] }).steps[0].mode, 0o700,
+    'X-mount.mkdir wins over the deprecated x- spelling wherever it is');
+  t.deepEqual(ops(plan('shared,X-mount.mkdir', {})), ['propagate'], 'a propagation change creates nothing');
   t.deepEqual(ops(plan('', { source: 'tmpfs', types: ['tmpfs'] })), ['fsmount'], 'no mkdir unless asked');
 });
 
 test('X-mount.owner/group/mode: an owner step comes last, after propagation', (t) => {
-  const p = plan('private', { source: 'tmpfs', types: ['tmpfs'], owner: { uid: 1000, gid: 100, mode: 0o750 } });
+  const p = plan('private,X-mount.owner=1000,X-mount.group=100,X-mount.mode=0750', { source: 'tmpfs', types: ['tmpfs'] });
   t.deepEqual(ops(p), ['fsmount', 'propagate', 'owner']);
   t.deepEqual(p.steps[2], { op: 'owner', target: '/mnt/x', uid: 1000, gid: 100, mode: 0o750 });
-  t.deepEqual(ops(plan('', { source: 'tmpfs', types: ['tmpfs'], owner: {} })), ['fsmount'], 'nothing to change, no step');
-  const b = plan('bind', { source: '/src', owner: { mode: 0o1777 } });
+  t.deepEqual(ops(plan('', { source: 'tmpfs', types: ['tmpfs'] })), ['fsmount'], 'nothing to change, no step');
+  const b = plan('bind,X-mount.mode=1777', { source: '/src' });
   t.deepEqual(ops(b), ['bind', 'owner']);
   t.deepEqual(b.steps[1], { op: 'owner', target: '/mnt/x', uid: undefined, gid: undefined, mode: 0o1777 });
 });
 
 test('mkdir, loop, fsmount, propagate, owner all together keep that order', (t) => {
-  const p = plan('rslave', { source: '/img', types: ['ext4'], mkdirMode: 0o755, loop: { offset: 0, sizelimit: 0 }, owner: { uid: 0 } });
+  const p = plan('rslave,X-mount.mkdir,X-mount.owner=0', { source: '/img', types: ['ext4'], loop: { offset: 0, sizelimit: 0 } });
   t.deepEqual(ops(p), ['mkdir', 'loop', 'fsmount', 'propagate', 'owner']);
 });
 
@@ -297,8 +310,8 @@ test('helper: a missing source becomes "none"; propagation is applied after the 
 });
 
 test('helper: loop, propagation and X-/x- options never reach the helper', (t) => {
-  const [s] = plan('loop=/dev/loop0,offset=1,X-mount.mkdir,x-a,shared,ro,uid=0', {
+  const s = plan('loop=/dev/loop0,offset=1,X-mount.mkdir,x-a,shared,ro,uid=0', {
     source: 's', types: ['fuse.t'], helper: '/sbin/mount.fuse.t', helperType: 'fuse.t',
-  }).steps;
+  }).steps.find((st) => st.op === 'helper');
   t.deepEqual(s.argv, ['s', '/mnt/x', '-o', 'ro,uid=0']);
 });

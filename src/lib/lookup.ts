@@ -1,0 +1,143 @@
+// The lookup stage of a mount request: the half of the request the command line left out, from
+// fstab (or, for a remount, the mount table), and whether a filesystem is already mounted there.
+import { parseOptions, OptionItem } from '../options/parse';
+import { ResolvedOptions } from '../options/resolve';
+import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
+import { FstabEntry } from '../tables/fstab';
+import { parseTag, resolveTag } from '../devices/tags';
+import { loopInfo } from '../devices/loop';
+import { Tables } from './tables';
+import { canonical, isRegularFile } from './paths';
+import { RequestError } from './request-error';
+import type { MountRequest } from './mount';
+
+export function parseSources(s: string | undefined): { fstab: boolean; mtab: boolean } {
+  if (s === undefined) return { fstab: true, mtab: true };
+  const parts = s.split(',');
+  if (parts.includes('disable')) return { fstab: false, mtab: false };
+  return { fstab: parts.includes('fstab'), mtab: parts.includes('mtab') };
+}
+
+/** fstab/mount-table options and command-line options, combined as --options-mode says. */
+export interface Lookup {
+  source?: string;
+  target?: string;
+  fstype?: string;
+  tableOptions: OptionItem[];
+  fromFstab?: FstabEntry;
+  fromMounts?: MountEntry;
+}
+
+/** Find the missing half of the request in fstab (then, for remount, in the mount table). */
+export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): Lookup {
+  const src = parseSources(req.optionsSource);
+  // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (a move too; a remount reads them).
+  const operation = (cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount;
+  const both = req.source !== undefined && req.target !== undefined;
+  const out: Lookup = { source: req.source, target: req.target, tableOptions: [] };
+  if (operation || (both && !req.optionsSourceForce) || (!src.fstab && !src.mtab)) {
+    if (!src.fstab && !src.mtab && !both && !cmd.remount) {
+      // --options-source disable with one argument: util-linux goes on without a source and fails late.
+      throw new RequestError({ code: 'options-source-disabled' }, req.target ?? req.source);
+    }
+    return out;
+  }
+  let entry: FstabEntry | undefined;
+  if (src.fstab) {
+    if (both) {
+      // mnt_table_find_pair(): the target as written or canonical, the source as fstabSourceMatches says.
+      const tgt = canonical(req.target as string);
+      entry = tables.fstab().entries.find((e) => (e.target === req.target || canonical(e.target) === tgt)
+        && tables.fstabSourceMatches(e, req.source as string));
+    }
+    else if (req.target !== undefined) {
+      entry = tables.fstabByTarget(req.target);
+      if (!entry && req.swapMatch) entry = tables.fstabBySource(req.target);
+    } else if (req.source !== undefined) entry = tables.fstabBySource(req.source);
+  }
+  if (entry) {
+    out.fromFstab = entry;
+    out.source = entry.source;
+    out.target = entry.target;
+    out.fstype = entry.fstype;
+    out.tableOptions = parseOptions(entry.options);
+    // A bind that came from fstab is not repeated on remount (unless asked for on the command line).
+    if (cmd.remount && !cmd.bind) out.tableOptions = out.tableOptions.filter((o) => o.name !== 'bind' && o.name !== 'rbind');
+    return out;
+  }
+  if (cmd.remount && src.mtab) {
+    const key = req.target ?? req.source ?? '';
+    const mi = tables.mountAt(canonical(key)) ?? topmostBySource(tables.mounts(), key);
+    if (mi) {
+      out.fromMounts = mi;
+      out.source = mi.source;
+      out.target = mi.target;
+      out.fstype = mi.fstype;
+      const utab = tables.utabIndex().find(mi.id, mi.target, mi.uniqueId);
+      out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
+    }
+    return out; // remount of something not mounted: the kernel says so
+  }
+  if (cmd.remount) return out;
+  const fstabName = tables.fstabName;
+  if (req.swapMatch) throw new RequestError({ code: 'not-in-fstab', fstab: fstabName }, req.target ?? req.source);
+  if (req.target !== undefined) throw new RequestError({ code: 'no-fstab-target', fstab: fstabName }, req.target);
+  throw new RequestError({ code: 'no-fstab-source', source: req.source ?? '', fstab: fstabName }, req.source);
+}
+
+function topmostBySource(table: MountTable, source: string): MountEntry | undefined {
+  const list = table.withSource(source);
+  for (let i = list.length - 1; i >= 0; i--) if (table.topAt(list[i].target) === list[i]) return list[i];
+  return list[list.length - 1];
+}
+
+/** Is this filesystem already mounted there? (mount -a, --onlyonce): source, root and target compared. */
+export function isAlreadyMounted(table: MountTable, source: string | undefined, target: string, opts: { bind?: boolean } = {}): boolean {
+  const tgt = canonical(target);
+  const list = table.allAt(tgt);
+  if (!list.length || source === undefined) return false;
+  let src = source;
+  const tag = parseTag(source);
+  if (tag) src = resolveTag(tag) ?? source;
+  const file = isRegularFile(src) ? canonical(src) : undefined;
+  let root = '/';
+  // A bind is the same filesystem when the mount holding its source (libmount's fs root) has the
+  // source the target's mount has, and the root matches: a different tmpfs at the target is not it.
+  let holderSource: string | undefined;
+  if (opts.bind) {
+    const c = canonical(src);
+    const holder = mountContaining(table, c);
+    if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
+    holderSource = holder?.source;
+  }
+  // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
+  const canonSrc = src.includes('/') ? canonical(src) : src;
+  for (const e of list) {
+    if (opts.bind) {
+      if (e.root === root && e.source === holderSource) return true;
+      continue;
+    }
+    if (e.source === src || e.source === canonSrc) return true;
+    if (file) {
+      const li = loopInfo(e.source);
+      if (li && li.backingFile === file) return true;
+    }
+  }
+  return false;
+}
+
+function joinRoot(root: string, rel: string): string {
+  if (root === '/') return rel.startsWith('/') ? rel : `/${rel}`;
+  return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
+}
+
+function mountContaining(table: MountTable, p: string): MountEntry | undefined {
+  let cur = p;
+  for (;;) {
+    const e = table.topAt(cur);
+    if (e) return e;
+    if (cur === '/' || cur === '') return undefined;
+    const i = cur.lastIndexOf('/');
+    cur = i <= 0 ? '/' : cur.slice(0, i);
+  }
+}
