@@ -12,9 +12,8 @@ import { parseOptions as parseOptionString, OptionItem, formatOptions } from './
 import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
 
-export { MountError } from './sys/error';
-export { RequestError } from './lib/request-error';
-export type { RequestErrorCode, RequestProblem } from './lib/request-error';
+export { MountError, RequestError } from './sys/error';
+export type { RequestErrorCode, RequestProblem } from './sys/error';
 export { MountFailure, UmountFailure, HelperFailure } from './lib/errors';
 export { UtabUpdateError } from './tables/utab';
 export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, mergedOptions, propagationOf, resolveOptions,

@@ -49,7 +49,16 @@ export interface MoveOptions {
   followSymlinks?: boolean;
 }
 
-export interface OpenTreeOptions {
+/**
+ * What a MountError from this object names: the source and target of the operation it is part of
+ * (mount(8) says "mount_setattr() failed for /mnt", not "for fsmount(tmpfs)"). Defaults: the
+ * path given, the fd's origin.
+ */
+export interface Described {
+  describe?: { source?: string; target?: string };
+}
+
+export interface OpenTreeOptions extends Described {
   /** Clone the mount (a bind mount, detached until moved somewhere); without it the fd is the mount itself. */
   clone?: boolean;
   /** With clone: copy the submounts too (rbind). */
@@ -62,7 +71,7 @@ export interface OpenTreeOptions {
   noAutomount?: boolean;
 }
 
-export interface PickOptions {
+export interface PickOptions extends Described {
   /** Resolve `path` relative to this directory fd (default: the cwd). `path` '' means the fd itself. */
   dirFd?: number;
   noFollow?: boolean;
@@ -158,15 +167,16 @@ export class FsContext extends OwnedFd {
   readonly target: string | undefined;
   #source: string | undefined;
 
-  private constructor(fd: number, fstype: string | undefined, target: string | undefined) {
+  private constructor(fd: number, fstype: string | undefined, target: string | undefined, source?: string) {
     super(fd);
     this.fstype = fstype;
     this.target = target;
+    this.#source = source;
   }
 
   /** fsopen(fstype, FSOPEN_CLOEXEC): a context for a new superblock of that type. ENODEV for an unknown type. */
-  static open(fstype: string): FsContext {
-    return new FsContext(sysFsopen(fstype, FSOPEN_CLOEXEC), fstype, undefined);
+  static open(fstype: string, o: Described = {}): FsContext {
+    return new FsContext(sysFsopen(fstype, FSOPEN_CLOEXEC), fstype, o.describe?.target, o.describe?.source);
   }
 
   /**
@@ -177,11 +187,12 @@ export class FsContext extends OwnedFd {
     const flags = FSPICK.CLOEXEC | (o.noFollow ? FSPICK.SYMLINK_NOFOLLOW : 0) | (o.noAutomount ? FSPICK.NO_AUTOMOUNT : 0);
     if (typeof where !== 'string') {
       const fd = sysFspick(where.liveFd('fspick'), '', flags | FSPICK.EMPTY_PATH);
-      return new FsContext(fd, undefined, where.fd >= 0 ? `/proc/self/fd/${where.fd}` : undefined);
+      return new FsContext(fd, undefined, o.describe?.target ?? (where.fd >= 0 ? `/proc/self/fd/${where.fd}` : undefined), o.describe?.source);
     }
     const dirFd = o.dirFd ?? AT.FDCWD;
-    const fd = sysFspick(dirFd, where, flags | (where === '' ? FSPICK.EMPTY_PATH : 0), { target: where });
-    return new FsContext(fd, undefined, where);
+    const target = o.describe?.target ?? where;
+    const fd = sysFspick(dirFd, where, flags | (where === '' ? FSPICK.EMPTY_PATH : 0), { source: o.describe?.source, target });
+    return new FsContext(fd, undefined, target, o.describe?.source);
   }
 
   private ctx(): { source?: string; target?: string } {
@@ -236,7 +247,7 @@ export class FsContext extends OwnedFd {
    */
   mount(attrs = 0): MountFd {
     const fd = sysFsmount(this.live('fsmount'), FSMOUNT_CLOEXEC, attrs >>> 0, this.ctx());
-    return MountFd.adopt(fd, this.fstype ? `fsmount(${this.fstype})` : 'fsmount');
+    return MountFd.adopt(fd, this.fstype ? `fsmount(${this.fstype})` : 'fsmount', this.ctx());
   }
 
   /**
@@ -257,15 +268,21 @@ export class FsContext extends OwnedFd {
 export class MountFd extends OwnedFd {
   /** Where the fd came from, for messages ("fsmount(tmpfs)", "open_tree(/src)"). */
   readonly origin: string;
+  /** What errors name (Described). */
+  readonly #described: { source?: string; target?: string };
 
-  private constructor(fd: number, origin: string) {
+  private constructor(fd: number, origin: string, described: { source?: string; target?: string } = {}) {
     super(fd);
     this.origin = origin;
+    this.#described = described;
   }
 
-  /** Wrap a mount fd obtained elsewhere (fsmount/open_tree fd, or one received from another process). */
-  static adopt(fd: number, origin = `fd ${fd}`): MountFd {
-    return new MountFd(fd, origin);
+  /**
+   * Wrap a mount fd obtained elsewhere (fsmount/open_tree fd, or one received from another process).
+   * `describe`: the source and target its errors name.
+   */
+  static adopt(fd: number, origin = `fd ${fd}`, describe: { source?: string; target?: string } = {}): MountFd {
+    return new MountFd(fd, origin, describe);
   }
 
   /**
@@ -276,8 +293,9 @@ export class MountFd extends OwnedFd {
   static openTree(path: string, o: OpenTreeOptions = {}): MountFd {
     const flags = OPEN_TREE.CLOEXEC | (o.clone ? OPEN_TREE.CLONE : 0) | (o.recursive ? AT.RECURSIVE : 0)
       | (o.noFollow ? AT.SYMLINK_NOFOLLOW : 0) | (o.noAutomount ? AT.NO_AUTOMOUNT : 0) | (path === '' ? AT.EMPTY_PATH : 0);
-    const fd = sysOpenTree(o.dirFd ?? AT.FDCWD, path, flags, { source: path });
-    return new MountFd(fd, `open_tree(${path})`);
+    const described = { source: o.describe?.source ?? path, target: o.describe?.target };
+    const fd = sysOpenTree(o.dirFd ?? AT.FDCWD, path, flags, described);
+    return new MountFd(fd, `open_tree(${path})`, described);
   }
 
   /** @internal The fd, or a MountError(EBADF) if closed. */
@@ -289,7 +307,7 @@ export class MountFd extends OwnedFd {
   setAttr(o: SetAttrOptions): this {
     const attr = mountAttrFor(o);
     sysMountSetattr(this.live('mount_setattr'), '', AT.EMPTY_PATH | (o.recursive ? AT.RECURSIVE : 0), attr,
-      { target: this.origin });
+      { source: this.#described.source, target: this.#described.target ?? this.origin });
     return this;
   }
 
@@ -303,8 +321,10 @@ export class MountFd extends OwnedFd {
     const toPath = typeof target === 'string' ? target : target.path;
     const flags = MOVE_MOUNT.F_EMPTY_PATH | (toPath === '' ? MOVE_MOUNT.T_EMPTY_PATH : 0)
       | (o.beneath ? MOVE_MOUNT.BENEATH : 0) | (o.followSymlinks ? MOVE_MOUNT.T_SYMLINKS : 0);
-    sysMoveMount(this.live('move_mount'), '', toFd, toPath, flags,
-      { source: this.origin, target: typeof target === 'string' ? target : `${toPath} (relative to fd ${toFd})` });
+    sysMoveMount(this.live('move_mount'), '', toFd, toPath, flags, {
+      source: this.#described.source ?? this.origin,
+      target: this.#described.target ?? (typeof target === 'string' ? target : `${toPath} (relative to fd ${toFd})`),
+    });
     return this;
   }
 

@@ -2,10 +2,9 @@
 import { MountFailure, UmountFailure } from '../lib/errors';
 import { strerror, errnoNumber, E } from '../sys/errno';
 import type { UtabUpdateError } from '../tables/utab';
-import { MountError } from '../sys/error';
+import { MountError, RequestError, RequestProblem } from '../sys/error';
 import { MountTable } from '../tables/mountinfo';
 import { stat, lstat } from '../lib/paths';
-import { RequestError, RequestProblem } from '../lib/request-error';
 
 export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
 

@@ -3,7 +3,7 @@ import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tr
 import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport, requestErrorReport } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
-import { RequestError } from '../lib/request-error';
+import { RequestError } from '../sys/error';
 import { MountFailure, nofailApplies } from '../lib/errors';
 import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mount';
 import { mountAllSteps, remountAllSteps } from '../lib/all';
@@ -12,7 +12,7 @@ import { Tables } from '../lib/tables';
 import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
-import { explainPlan } from '../exec/explain';
+import { dryRunCalls } from '../exec/dry-run';
 import * as fs from 'fs';
 import { MountTable } from '../tables/mountinfo';
 import { readUtab } from '../tables/utab';
@@ -248,7 +248,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
         return;
       }
       if (ev.status === 'mounted' && ev.result) {
-        if (explain) out.stdout(explainPlan(ev.result.plan, executorFromEnv()));
+        if (explain) out.stdout(dryRunCalls(ev.result.plan, executorFromEnv()));
         out.stdout(kernelNotes(prog, ev.result.messages, verbose));
         if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
         if (ev.result.utabError) {
@@ -321,7 +321,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return reportMountError(prog, out, e, verbose);
   }
   if (r.skipped) return EXIT.SUCCESS;
-  if (explain) out.stdout(explainPlan(r.plan, executorFromEnv()));
+  if (explain) out.stdout(dryRunCalls(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
   if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
   if (r.helperStatus) return r.helperStatus;

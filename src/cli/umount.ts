@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport } from './messages';
-import { RequestError } from '../lib/request-error';
+import { RequestError } from '../sys/error';
 import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';

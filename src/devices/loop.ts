@@ -3,7 +3,7 @@
 // so the fd is kept open until the mount holds the device, then closed.
 import * as fs from 'fs';
 import * as path from 'path';
-import { sysIoctl, closeFd } from '../sys/syscalls';
+import { sysIoctl, closeFd, sysOpen, isRecording } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { O } from '../sys/constants';
@@ -115,11 +115,11 @@ export function attachLoop(file: string, opts: { offset: number; sizelimit: numb
   let readOnly = opts.readOnly;
   let fileFd: number;
   try {
-    fileFd = fs.openSync(osPath(file), readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR);
+    fileFd = sysOpen(file, readOnly ? O.RDONLY : O.RDWR);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!readOnly && (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')) {
-      fileFd = fs.openSync(osPath(file), fs.constants.O_RDONLY);
+      fileFd = sysOpen(file, O.RDONLY);
       readOnly = true;
     } else throw e;
   }
@@ -127,23 +127,26 @@ export function attachLoop(file: string, opts: { offset: number; sizelimit: numb
     for (let attempt = 0; attempt < 16; attempt++) {
       let dev = opts.device;
       if (!dev) {
-        const ctl = fs.openSync('/dev/loop-control', fs.constants.O_RDWR | O.CLOEXEC);
+        const ctl = sysOpen('/dev/loop-control', O.RDWR | O.CLOEXEC);
         try {
-          dev = `/dev/loop${sysIoctl(ctl, LOOP_CTL_GET_FREE, 0, 'ioctl(LOOP_CTL_GET_FREE)')}`;
+          const n = sysIoctl(ctl, LOOP_CTL_GET_FREE, 0, 'ioctl(LOOP_CTL_GET_FREE)', {}, undefined, true);
+          // A dry run knows no number: the device is /dev/loopN there.
+          dev = `/dev/loop${isRecording() ? 'N' : n}`;
         } finally {
           closeFd(ctl);
         }
       }
       let devFd: number;
       try {
-        devFd = fs.openSync(dev, (readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR) | O.CLOEXEC);
+        devFd = sysOpen(dev, (readOnly ? O.RDONLY : O.RDWR) | O.CLOEXEC);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !opts.device) continue; // node not there yet
         throw e;
       }
       const flags = LO_FLAGS.AUTOCLEAR | (readOnly ? LO_FLAGS.READ_ONLY : 0);
       try {
-        sysIoctl(devFd, LOOP_CONFIGURE, configBuffer(fileFd, opts.offset, opts.sizelimit, flags, file), 'ioctl(LOOP_CONFIGURE)', { source: file });
+        sysIoctl(devFd, LOOP_CONFIGURE, configBuffer(fileFd, opts.offset, opts.sizelimit, flags, file), 'ioctl(LOOP_CONFIGURE)', { source: file },
+          `{fd=${fileFd}, offset=${opts.offset}, sizelimit=${opts.sizelimit}, flags=LO_FLAGS_AUTOCLEAR${readOnly ? '|LO_FLAGS_READ_ONLY' : ''}}`);
         return { device: dev, fd: devFd, readOnly };
       } catch (e) {
         closeFd(devFd);

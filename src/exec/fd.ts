@@ -1,59 +1,51 @@
-// The default executor: the fd-based mount API (fsopen, fsconfig, fsmount, move_mount,
-// open_tree, fspick, mount_setattr). Kernel messages from the fs-context fd are kept.
-import {
-  sysFsopen, sysFsconfig, sysFsmount, sysMoveMount, sysOpenTree, sysFspick, sysMountSetattr, readFsContextLog, closeFd,
-} from '../sys/syscalls';
-import { AT, FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, FSPICK, MOUNT_ATTR, MOVE_MOUNT, OPEN_TREE, MS } from '../sys/constants';
+// The default executor: the fd-based mount API, through the library's own FsContext and MountFd
+// (api/fd.ts) — the command uses the public fd API it ships. Kernel messages from the fs-context
+// fd are kept; every error names the step's source and target.
+import { FsContext, MountFd } from '../api/fd';
+import { sysMountSetattr } from '../sys/syscalls';
+import { AT, MOUNT_ATTR, MS } from '../sys/constants';
 import { openUserns } from './idmap';
+import { closeFd } from '../sys/syscalls';
 import { BindStep, DataOption, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
+import { Executor, ExecContext } from './executor';
 
 /** Per-mount flags a remount resets unless asked for, emulating mount(2)'s MS_REMOUNT semantics. */
-const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
+export const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 /** Bits fsmount() accepts in attr_flags. */
 const FSMOUNT_ATTRS = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR._ATIME
   | MOUNT_ATTR.NODIRATIME | MOUNT_ATTR.NOSYMFOLLOW;
 
-export interface FdSink {
-  /** Non-error kernel messages ("w …", "i …") gathered on the way. */
-  messages: string[];
+/** Non-error kernel messages ("w …", "i …"), kept for the report. */
+function drain(ctx: FsContext, x: ExecContext): void {
+  for (const m of ctx.messages()) if (!m.startsWith('e ')) x.messages.push(m);
 }
 
-function drain(fd: number, sink: FdSink): void {
-  for (const m of readFsContextLog(fd)) if (!m.startsWith('e ')) sink.messages.push(m);
-}
-
-function configure(fd: number, data: readonly DataOption[], flags: readonly string[], ctx: { source?: string; target: string }): void {
-  for (const d of data) {
-    if (d.value === undefined) sysFsconfig(fd, FSCONFIG.SET_FLAG, d.key, null, 0, ctx);
-    else sysFsconfig(fd, FSCONFIG.SET_STRING, d.key, d.value, 0, ctx);
-  }
-  for (const f of flags) sysFsconfig(fd, FSCONFIG.SET_FLAG, f, null, 0, ctx);
+function configure(ctx: FsContext, data: readonly DataOption[], flags: readonly string[]): void {
+  for (const d of data) ctx.set(d.key, d.value);
+  for (const f of flags) ctx.set(f);
 }
 
 /**
- * Attach a detached mount fd at `target` (or beneath the mount on top of it). With a pinned
- * target fd (O_PATH, opened when the target was checked) the mount goes exactly there.
+ * Attach a detached mount at `target` (or beneath the mount on top of it). With a pinned target
+ * fd (O_PATH, opened when the target was checked) the mount goes exactly there.
  */
-function attach(mfd: number, target: string, beneath: boolean, ctx: { source?: string; target: string }, targetFd?: number): void {
-  const flags = MOVE_MOUNT.F_EMPTY_PATH | (beneath ? MOVE_MOUNT.BENEATH : 0);
-  if (targetFd !== undefined) sysMoveMount(mfd, '', targetFd, '', flags | MOVE_MOUNT.T_EMPTY_PATH, ctx);
-  else sysMoveMount(mfd, '', AT.FDCWD, target, flags, ctx);
+function attach(m: MountFd, target: string, beneath: boolean, targetFd?: number): void {
+  m.moveTo(targetFd !== undefined ? { dirFd: targetFd, path: '' } : target, { beneath });
 }
 
 /** X-mount.idmap: attach the ID mapping to a detached mount (the kernel allows it only there). */
-function setIdmap(fd: number, idmap: string | undefined, recursive: boolean, ctx: { target: string }): void {
+function setIdmap(m: MountFd, idmap: string | undefined, recursive: boolean): void {
   if (idmap === undefined) return;
   const userns = openUserns(idmap);
   try {
-    sysMountSetattr(fd, '', AT.EMPTY_PATH | (recursive ? AT.RECURSIVE : 0),
-      { attrSet: MOUNT_ATTR.IDMAP, attrClr: 0, propagation: 0, usernsFd: userns }, ctx);
+    m.setAttr({ usernsFd: userns, recursive });
   } finally {
     closeFd(userns);
   }
 }
 
-function setRecursive(fd: number, set: number, clr: number, ctx: { target: string }): void {
-  if (set || clr) sysMountSetattr(fd, '', AT.EMPTY_PATH | AT.RECURSIVE, { attrSet: set, attrClr: clr, propagation: 0 }, ctx);
+function setRecursive(m: MountFd, set: number, clear: number): void {
+  if (set || clear) m.setAttr({ set, clear, recursive: true });
 }
 
 /**
@@ -67,88 +59,13 @@ export function splitSubtype(type: string): { fstype: string; subtype?: string }
   return dot > 0 && (base === 'fuse' || base === 'fuseblk') ? { fstype: base, subtype: type.slice(dot + 1) } : { fstype: type };
 }
 
-/** fsopen → fsconfig(source, options, flags) → CMD_CREATE → fsmount → move_mount, for one type. */
-export function fdNewMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, sink: FdSink, targetFd?: number): void {
-  const ctx = { source, target: step.target };
-  const { fstype, subtype } = splitSubtype(type);
-  const fsfd = sysFsopen(fstype, FSOPEN_CLOEXEC);
-  let mfd = -1;
-  try {
-    if (subtype !== undefined) sysFsconfig(fsfd, FSCONFIG.SET_STRING, 'subtype', subtype, 0, ctx);
-    if (source !== undefined) sysFsconfig(fsfd, FSCONFIG.SET_STRING, 'source', source, 0, ctx);
-    configure(fsfd, step.data, step.sbFlags, ctx);
-    if (sbReadOnly) sysFsconfig(fsfd, FSCONFIG.SET_FLAG, 'ro', null, 0, ctx);
-    sysFsconfig(fsfd, step.exclusive ? FSCONFIG.CMD_CREATE_EXCL : FSCONFIG.CMD_CREATE, null, null, 0, ctx);
-    drain(fsfd, sink);
-    mfd = sysFsmount(fsfd, FSMOUNT_CLOEXEC, step.attrSet & FSMOUNT_ATTRS, ctx);
-    drain(fsfd, sink);
-    if (step.subdir !== undefined) {
-      // X-mount.subdir: a detached copy of the subdirectory is what gets attached (Linux 6.15+).
-      const sub = sysOpenTree(mfd, step.subdir.replace(/^\/+/, ''), OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | AT.RECURSIVE, ctx);
-      closeFd(mfd);
-      mfd = sub;
-    }
-    setIdmap(mfd, step.idmap, false, ctx);
-    setRecursive(mfd, step.recursiveSet, step.recursiveClr, ctx);
-    attach(mfd, step.target, step.beneath, ctx, targetFd);
-  } finally {
-    if (mfd >= 0) closeFd(mfd);
-    closeFd(fsfd);
-  }
-}
-
-/** open_tree(CLONE[|AT_RECURSIVE]) → mount_setattr on the detached copy → move_mount: bind,ro is atomic. */
-export function fdBind(step: BindStep, targetFd?: number): void {
-  const ctx = { source: step.source, target: step.target };
-  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC | (step.recursive ? AT.RECURSIVE : 0)
-    | (step.noFollow ? AT.SYMLINK_NOFOLLOW : 0), ctx);
-  try {
-    if (step.attrSet || step.attrClr) {
-      sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
-    }
-    setIdmap(fd, step.idmap, step.recursive, ctx);
-    setRecursive(fd, step.recursiveSet, step.recursiveClr, ctx);
-    attach(fd, step.target, step.beneath, ctx, targetFd);
-  } finally {
-    closeFd(fd);
-  }
-}
-
-export function fdMove(step: MoveStep, targetFd?: number): void {
-  const ctx = { source: step.source, target: step.target };
-  const fd = sysOpenTree(AT.FDCWD, step.source, OPEN_TREE.CLOEXEC, ctx);
-  try {
-    // --move -o FLAGS: the flags change first, on the mount the fd names (others kept), then it
-    // moves, as util-linux 2.42 does it; a source that is no mount fails here with EINVAL.
-    if (step.attrSet || step.attrClr) sysMountSetattr(fd, '', AT.EMPTY_PATH, { attrSet: step.attrSet, attrClr: step.attrClr, propagation: 0 }, ctx);
-    attach(fd, step.target, step.beneath, ctx, targetFd);
-  } finally {
-    closeFd(fd);
-  }
-}
-
-/** fspick → fsconfig (options re-sent, ro/rw) → CMD_RECONFIGURE → mount_setattr resetting unasked flags. */
-export function fdReconfigure(step: ReconfigureStep, sink: FdSink): void {
-  const ctx = { source: step.source, target: step.target };
-  const pfd = sysFspick(AT.FDCWD, step.target, FSPICK.CLOEXEC | FSPICK.NO_AUTOMOUNT, ctx);
-  try {
-    configure(pfd, step.data, step.sbFlags, ctx);
-    sysFsconfig(pfd, FSCONFIG.SET_FLAG, step.sbReadOnly ? 'ro' : 'rw', null, 0, ctx);
-    sysFsconfig(pfd, FSCONFIG.CMD_RECONFIGURE, null, null, 0, ctx);
-    drain(pfd, sink);
-  } finally {
-    closeFd(pfd);
-  }
-  fdSetAttr({ op: 'setattr', target: step.target, attrSet: step.attrSet, attrClr: step.attrClr,
-    recursiveSet: step.recursiveSet, recursiveClr: step.recursiveClr, msFlags: step.msFlags });
-}
-
-export function fdSetAttr(step: SetAttrStep): void {
+/** mount_setattr on a path: the remount's reset of unasked flags, then the recursive change. */
+function setAttrAt(step: Omit<SetAttrStep, 'op' | 'msFlags'>): void {
   const ctx = { target: step.target };
   if (!step.attrSet && !step.attrClr && !step.recursiveSet && !step.recursiveClr) {
     // Nothing per-mount to set or clear (not even the rw/ro a mount-table entry brings): libmount
     // only opens the target (a missing one fails) and makes no mount_setattr call.
-    closeFd(sysOpenTree(AT.FDCWD, step.target, OPEN_TREE.CLOEXEC, ctx));
+    MountFd.openTree(step.target, { describe: ctx }).close();
     return;
   }
   const clr = (step.attrClr | (REMOUNT_RESET & ~step.attrSet)) >>> 0;
@@ -158,7 +75,85 @@ export function fdSetAttr(step: SetAttrStep): void {
   }
 }
 
-export function fdPropagate(step: PropagateStep): void {
-  sysMountSetattr(AT.FDCWD, step.target, step.flags & MS.REC ? AT.RECURSIVE : 0,
-    { attrSet: 0, attrClr: 0, propagation: step.flags & ~MS.REC }, { target: step.target });
-}
+export const fdExecutor: Executor = {
+  name: 'fd',
+
+  /** fsopen → fsconfig(source, options, flags) → CMD_CREATE → fsmount → move_mount, for one type. */
+  newMount(step: FsMountStep, type: string, source: string | undefined, sbReadOnly: boolean, x: ExecContext): void {
+    const describe = { source, target: step.target };
+    const { fstype, subtype } = splitSubtype(type);
+    const ctx = FsContext.open(fstype, { describe });
+    let m: MountFd | undefined;
+    try {
+      if (subtype !== undefined) ctx.set('subtype', subtype);
+      if (source !== undefined) ctx.set('source', source);
+      configure(ctx, step.data, step.sbFlags);
+      if (sbReadOnly) ctx.set('ro');
+      ctx.create({ exclusive: step.exclusive });
+      drain(ctx, x);
+      m = ctx.mount(step.attrSet & FSMOUNT_ATTRS);
+      drain(ctx, x);
+      if (step.subdir !== undefined) {
+        // X-mount.subdir: a detached copy of the subdirectory is what gets attached (Linux 6.15+).
+        const sub = MountFd.openTree(step.subdir.replace(/^\/+/, ''), { dirFd: m.fd, clone: true, recursive: true, describe });
+        m.close();
+        m = sub;
+      }
+      setIdmap(m, step.idmap, false);
+      setRecursive(m, step.recursiveSet, step.recursiveClr);
+      attach(m, step.target, step.beneath, x.targetFd);
+    } finally {
+      m?.close();
+      ctx.close();
+    }
+  },
+
+  /** open_tree(CLONE[|AT_RECURSIVE]) → mount_setattr on the detached copy → move_mount: bind,ro is atomic. */
+  bind(step: BindStep, x: ExecContext): void {
+    const m = MountFd.openTree(step.source, { clone: true, recursive: step.recursive, noFollow: step.noFollow,
+      describe: { source: step.source, target: step.target } });
+    try {
+      if (step.attrSet || step.attrClr) m.setAttr({ set: step.attrSet, clear: step.attrClr });
+      setIdmap(m, step.idmap, step.recursive);
+      setRecursive(m, step.recursiveSet, step.recursiveClr);
+      attach(m, step.target, step.beneath, x.targetFd);
+    } finally {
+      m.close();
+    }
+  },
+
+  move(step: MoveStep, x: ExecContext): void {
+    const m = MountFd.openTree(step.source, { describe: { source: step.source, target: step.target } });
+    try {
+      // --move -o FLAGS: the flags change first, on the mount the fd names (others kept), then it
+      // moves, as util-linux 2.42 does it; a source that is no mount fails here with EINVAL.
+      if (step.attrSet || step.attrClr) m.setAttr({ set: step.attrSet, clear: step.attrClr });
+      attach(m, step.target, step.beneath, x.targetFd);
+    } finally {
+      m.close();
+    }
+  },
+
+  /** fspick → fsconfig (options re-sent, ro/rw) → CMD_RECONFIGURE → mount_setattr resetting unasked flags. */
+  reconfigure(step: ReconfigureStep, x: ExecContext): void {
+    const ctx = FsContext.pick(step.target, { noAutomount: true, describe: { source: step.source, target: step.target } });
+    try {
+      configure(ctx, step.data, step.sbFlags);
+      ctx.set(step.sbReadOnly ? 'ro' : 'rw');
+      ctx.reconfigure();
+      drain(ctx, x);
+    } finally {
+      ctx.close();
+    }
+    setAttrAt(step);
+  },
+
+  setAttr(step: SetAttrStep): void {
+    setAttrAt(step);
+  },
+
+  propagate(step: PropagateStep): void {
+    sysMountSetattr(AT.FDCWD, step.target, step.flags & MS.REC ? AT.RECURSIVE : 0,
+      { attrSet: 0, attrClr: 0, propagation: step.flags & ~MS.REC }, { target: step.target });
+  },
+};

@@ -2,8 +2,9 @@
 // run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
 import * as fs from 'fs';
 import { isRealRoot } from '../lib/env';
-import { hasEscapedBytes } from '../sys/bytes';
-import { RequestError } from '../lib/request-error';
+import { hasEscapedBytes, quoted } from '../sys/bytes';
+import { isRecording, recordNote } from '../sys/syscalls';
+import { RequestError } from '../sys/error';
 
 export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -76,6 +77,11 @@ export function runHelper(program: string, argv: readonly string[], timeoutMs?: 
   const bad = argv.find(hasEscapedBytes);
   if (bad !== undefined) {
     throw new RequestError({ code: 'path-not-utf8', program, path: bad }, bad);
+  }
+  if (isRecording()) {
+    // A dry run starts nothing: the helper's argv is the answer.
+    recordNote(`execve(${quoted(program)}, [${[program, ...argv].map(quoted).join(', ')}], {PATH=...})`);
+    return { status: 0 };
   }
   // child_process is loaded only when a helper runs: it drags in much of Node's stream code.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

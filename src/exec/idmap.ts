@@ -4,6 +4,8 @@
 // with util-linux's unshare(1); this process writes its maps (allowed for root) and opens
 // /proc/PID/ns/user, then ends the child.
 import * as fs from 'fs';
+import { sysOpen, isRecording, recordNote } from '../sys/syscalls';
+import { O } from '../sys/constants';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { IdMapEntry, parseIdmap } from '../options/idmap-value';
@@ -18,7 +20,12 @@ function sleepSync(ms: number): void {
 export function openUserns(value: string): number {
   const spec = parseIdmap(value);
   if (!spec) throw new MountError({ syscall: 'mount_setattr', errno: E.EINVAL });
-  if ('path' in spec) return fs.openSync(spec.path, fs.constants.O_RDONLY);
+  if ('path' in spec) return sysOpen(spec.path, O.RDONLY);
+  if (isRecording()) {
+    // A dry run starts no unshare(1) child: the namespace it would make, and its fd.
+    recordNote(`# a user namespace with the map ${JSON.stringify(value)}: unshare(1) child, uid_map/gid_map written`);
+    return sysOpen('/proc/PID/ns/user', O.RDONLY);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawn } = require('child_process') as typeof import('child_process');
   const child = spawn('unshare', ['--user', '--', 'sleep', '60'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } });

@@ -3,18 +3,15 @@
 // strings of 256 bytes or more).
 import * as fs from 'fs';
 import * as path from 'path';
-import { sysMount, sysUmount2 } from '../sys/syscalls';
-import { MS, MOUNT_ATTR, MNT, O } from '../sys/constants';
+import { sysMount, sysUmount2, sysOpen, closeFd, sideEffect } from '../sys/syscalls';
+import { MS, MOUNT_ATTR, MNT, O, MS_PER_MOUNT } from '../sys/constants';
 import { lookupOption } from '../options/table';
 import { MountTable } from '../tables/mountinfo';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
-import { osPath } from '../sys/bytes';
+import { Executor } from './executor';
 
-/** Per-mount flags a bind remount can set (util-linux's MNT_BIND_SETTABLE and the atime choice). */
-export const PER_MOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME
-  | MS.NOSYMFOLLOW;
 
 /**
  * mount(2) needs a second call for flags it cannot set with the first: if that fails, the mount
@@ -64,7 +61,7 @@ export function legacyNewMount(step: FsMountStep, type: string, source: string |
   sysMount(source ?? 'none', at(step.target, targetFd), type, flags, step.dataString || null, step.target);
   undoOnFailure(step.target, () => {
     if (vfsRo !== sbRo) {
-      const perMount = (step.msFlags & PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
+      const perMount = (step.msFlags & MS_PER_MOUNT & ~MS.RDONLY) | (vfsRo ? MS.RDONLY : 0);
       sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | perMount, null);
     }
     if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
@@ -76,12 +73,12 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   if (step.idmap !== undefined) refuse('mount_setattr', step.target);
   // A symlink source bound itself (X-mount.nocanonicalize): mount(2) follows /proc/self/fd/N of an
   // O_PATH|O_NOFOLLOW descriptor to the link, not through it.
-  const src = step.noFollow ? fs.openSync(osPath(step.source), O.PATH | O.NOFOLLOW | O.CLOEXEC) : undefined;
+  const src = step.noFollow ? sysOpen(step.source, O.PATH | O.NOFOLLOW | O.CLOEXEC) : undefined;
   try {
     sysMount(src !== undefined ? `/proc/self/fd/${src}` : step.source, at(step.target, targetFd), null,
       MS.BIND | (step.recursive ? MS.REC : 0), null, step.target);
   } finally {
-    if (src !== undefined) fs.closeSync(src);
+    if (src !== undefined) closeFd(src);
   }
   // A second call when flags were asked for, set or cleared (bind,rw from a read-only source too).
   // (By path: /proc/self/fd/N names the directory under the new mount, not the mount itself.)
@@ -171,7 +168,8 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number): 
 function legacySubdirMount(step: FsMountStep, type: string, source: string | undefined, readOnly: boolean, silent: boolean, targetFd?: number): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('os') as typeof import('os');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-subdir-'));
+  const template = path.join(os.tmpdir(), 'tsmount-subdir-');
+  const tmp = sideEffect(() => `mkdtemp("${template}XXXXXX")`, () => fs.mkdtempSync(template), `${template}XXXXXX`);
   try {
     const flags = (step.msFlags & ~MS.RDONLY) | (readOnly ? MS.RDONLY : 0) | (silent ? MS.SILENT : 0);
     sysMount(source ?? 'none', tmp, type, flags, step.dataString || null);
@@ -181,10 +179,23 @@ function legacySubdirMount(step: FsMountStep, type: string, source: string | und
       sysUmount2(tmp, MNT.DETACH);
     }
   } finally {
-    try {
-      fs.rmdirSync(tmp);
-    } catch {
-      /* still busy: the detached mount goes away with its last user */
-    }
+    sideEffect(() => `rmdir("${tmp}")`, () => {
+      try {
+        fs.rmdirSync(tmp);
+      } catch {
+        /* still busy: the detached mount goes away with its last user */
+      }
+    }, undefined);
   }
 }
+
+/** The mount(2) executor. */
+export const legacyExecutor: Executor = {
+  name: 'mount2',
+  newMount: (step, type, source, sbReadOnly, x) => legacyNewMount(step, type, source, sbReadOnly, step.guessing, x.targetFd),
+  bind: (step, x) => legacyBind(step, x.targetFd),
+  move: (step, x) => legacyMove(step, x.targetFd),
+  reconfigure: (step) => legacyReconfigure(step),
+  setAttr: (step) => legacySetAttr(step),
+  propagate: (step) => legacyPropagate(step),
+};

@@ -4,7 +4,8 @@
 // check (canonicalization) and the pin are one operation.
 import * as fs from 'fs';
 import { O } from '../sys/constants';
-import { decodeBytes, osPath } from '../sys/bytes';
+import { sysOpen, closeFd, isRecording } from '../sys/syscalls';
+import { decodeBytes } from '../sys/bytes';
 
 export interface PinnedTarget {
   fd: number;
@@ -20,10 +21,11 @@ export function pinTarget(target: string, noFollow = false): PinnedTarget | unde
   if (target === '') return undefined;
   let fd: number;
   try {
-    fd = fs.openSync(osPath(target), O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));
+    fd = sysOpen(target, O.PATH | O.CLOEXEC | (noFollow ? O.NOFOLLOW : 0));
   } catch {
     return undefined;
   }
+  if (isRecording()) return { fd, path: target }; // a dry run's fd names nothing to read back
   try {
     const p = decodeBytes(fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' }));
     if (!p.startsWith('/') || p.endsWith(' (deleted)')) throw new Error('unreachable target');
@@ -36,9 +38,5 @@ export function pinTarget(target: string, noFollow = false): PinnedTarget | unde
 
 export function unpin(p: PinnedTarget | undefined): void {
   if (!p) return;
-  try {
-    fs.closeSync(p.fd);
-  } catch {
-    /* closed */
-  }
+  closeFd(p.fd);
 }

@@ -5,13 +5,14 @@ import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';
 import { MNT, MOUNT_ATTR } from '../sys/constants';
-import { sysUmount2 } from '../sys/syscalls';
-import { fdBind, fdMove, fdNewMount, fdPropagate, fdReconfigure, fdSetAttr, FdSink } from './fd';
-import { legacyBind, legacyMove, legacyNewMount, legacyPropagate, legacyReconfigure, legacySetAttr } from './legacy';
+import { sysUmount2, sideEffect, recordNote, isRecording } from '../sys/syscalls';
+import { fdExecutor } from './fd';
+import { legacyExecutor } from './legacy';
+import { Executor, ExecContext } from './executor';
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
 import { pinTarget, unpin, PinnedTarget } from './pin';
-import { osPath } from '../sys/bytes';
+import { osPath, quoted } from '../sys/bytes';
 
 export type ExecutorMode = 'auto' | 'fd' | 'mount2';
 
@@ -69,13 +70,13 @@ export function needsLegacy(step: FsMountStep): boolean {
     || Buffer.byteLength(step.source ?? '') > FSCONFIG_VALUE_MAX;
 }
 
-/** Run with the fd-based function, or mount(2) when forced or when the kernel lacks the new API. */
-function either(mode: ExecutorMode, fd: () => void, legacy: () => void): void {
-  if (mode === 'mount2') return legacy();
+/** Run a step with the fd-based executor, or mount(2)'s when forced or when the kernel lacks the new API. */
+function dispatch(mode: ExecutorMode, run: (ex: Executor) => void): void {
+  if (mode === 'mount2') return run(legacyExecutor);
   try {
-    fd();
+    run(fdExecutor);
   } catch (e) {
-    if (mode === 'auto' && e instanceof MountError && e.errno === E.ENOSYS) legacy();
+    if (mode === 'auto' && e instanceof MountError && e.errno === E.ENOSYS) run(legacyExecutor);
     else throw e;
   }
 }
@@ -88,16 +89,19 @@ function helper(step: HelperStep, result: ExecResult, timeoutMs?: number): void 
 }
 
 /** Returns true when the kernel attached a new mount (false when a helper of the type list ran). */
-function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, sink: FdSink, result: ExecResult,
+function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, x: ExecContext, result: ExecResult,
   opts: ExecOptions): boolean {
-  const targetFd = opts.targetFd;
   const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
+  if (m !== mode) recordNote('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
   let lastError: MountError | undefined;
-  for (const type of step.types) {
+  for (const [i, type] of step.types.entries()) {
+    // A dry run goes through every type the list would try.
+    if (i > 0) recordNote('# on EINVAL or ENODEV, the next type:');
     const h = step.helpers?.[type];
     if (h) {
       // libmount: a type with a helper is handed to it, and the helper's run ends the list.
       helper(h, result, opts.helperTimeoutMs);
+      recordNote('# the helper ends the list');
       return false;
     }
     // The read-only retry makes the mount read-only too, not only the superblock: util-linux
@@ -105,8 +109,7 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
     const tryOnce = (ro: boolean): void => {
       const s = ro && !step.sbReadOnly
         ? { ...step, sbReadOnly: true, attrSet: step.attrSet | MOUNT_ATTR.RDONLY, attrClr: step.attrClr & ~MOUNT_ATTR.RDONLY } : step;
-      either(m, () => fdNewMount(s, type, source, s.sbReadOnly, sink, targetFd),
-        () => legacyNewMount(s, type, source, s.sbReadOnly, step.guessing, targetFd));
+      dispatch(m, (ex) => ex.newMount(s, type, source, s.sbReadOnly, x));
     };
     try {
       try {
@@ -119,7 +122,8 @@ function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorM
           result.roFallback = true;
         } else throw e;
       }
-      result.fstype = type;
+      result.fstype ??= type;
+      if (isRecording() && i < step.types.length - 1) continue;
       return true;
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
@@ -147,6 +151,10 @@ function readOnlyDevice(source: string | undefined): boolean {
  * creates x, then y and z, and the kernel's walk of the same path then finds every component.
  */
 function mkdirP(p: string, mode: number): void {
+  sideEffect(() => `mkdir(${quoted(p)}, 0${mode.toString(8)})  # and its missing parents`, () => mkdirEach(p, mode), undefined);
+}
+
+function mkdirEach(p: string, mode: number): void {
   const parts = p.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const d = parts.slice(0, i).join('/');
@@ -166,8 +174,8 @@ function mkdirP(p: string, mode: number): void {
 export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
   let opts = options;
   const mode = opts.mode ?? 'auto';
-  const sink: FdSink = { messages: [] };
-  const result: ExecResult = { messages: sink.messages, roFallback: false };
+  const result: ExecResult = { messages: [], roFallback: false };
+  const x = (): ExecContext => ({ targetFd: opts.targetFd, messages: result.messages });
   let loop: AttachedLoop | undefined;
   let latePin: PinnedTarget | undefined;
   let mounted = false;
@@ -190,35 +198,43 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             result.loopDevice = loop.device;
             break;
           case 'fsmount':
-            mounted = newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, sink, result, opts)
+            mounted = newMount(step, step.sourceFromLoop && loop ? loop.device : step.source, mode, x(), result, opts)
               || result.helperStatus === 0;
             break;
           case 'bind':
-            either(mode, () => fdBind(step, opts.targetFd), () => legacyBind(step, opts.targetFd));
+            dispatch(mode, (ex) => ex.bind(step, x()));
             mounted = true;
             break;
           case 'move':
-            either(mode, () => fdMove(step, opts.targetFd), () => legacyMove(step, opts.targetFd));
+            dispatch(mode, (ex) => ex.move(step, x()));
             mounted = true;
             break;
           case 'reconfigure':
-            either(mode, () => fdReconfigure(step, sink), () => legacyReconfigure(step));
+            dispatch(mode, (ex) => ex.reconfigure(step, x()));
             mounted = true;
             break;
           case 'setattr':
-            either(mode, () => fdSetAttr(step), () => legacySetAttr(step));
+            dispatch(mode, (ex) => ex.setAttr(step, x()));
             break;
           case 'propagate':
-            either(mode, () => fdPropagate(step), () => legacyPropagate(step));
+            dispatch(mode, (ex) => ex.propagate(step, x()));
             break;
           case 'helper':
             helper(step, result, opts.helperTimeoutMs);
             mounted = result.helperStatus === 0;
             break;
-          case 'owner':
-            if (step.uid !== undefined || step.gid !== undefined) fs.chownSync(osPath(step.target), step.uid ?? -1, step.gid ?? -1);
-            if (step.mode !== undefined) fs.chmodSync(osPath(step.target), step.mode);
+          case 'owner': {
+            const t = step.target;
+            if (step.uid !== undefined || step.gid !== undefined) {
+              sideEffect(() => `chown(${quoted(t)}, ${step.uid ?? -1}, ${step.gid ?? -1})`,
+                () => fs.chownSync(osPath(t), step.uid ?? -1, step.gid ?? -1), undefined);
+            }
+            if (step.mode !== undefined) {
+              const mode8 = step.mode;
+              sideEffect(() => `chmod(${quoted(t)}, 0${mode8.toString(8)})`, () => fs.chmodSync(osPath(t), mode8), undefined);
+            }
             break;
+          }
         }
       } catch (e) {
         const me = e instanceof MountError ? e : toMountError(e, step);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
 import { probeSafe } from '../devices/probe';
-import { RequestError } from './request-error';
+import { RequestError } from '../sys/error';
 
 /** Types to try when none was given: /etc/filesystems (with its "*" line), else /proc/filesystems (not nodev). */
 export function guessTypes(pattern?: string): string[] {

@@ -8,7 +8,7 @@ import { parseTag, resolveTag } from '../devices/tags';
 import { loopInfo } from '../devices/loop';
 import { Tables } from './tables';
 import { canonical, isRegularFile } from './paths';
-import { RequestError } from './request-error';
+import { RequestError } from '../sys/error';
 import type { MountRequest } from './mount';
 
 export function parseSources(s: string | undefined): { fstab: boolean; mtab: boolean } {

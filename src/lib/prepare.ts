@@ -13,7 +13,7 @@ import { PlanInput } from '../plan/planner';
 import { requestKind, RequestKind } from '../plan/kind';
 import { findHelper } from '../exec/helper';
 import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
-import { MountError } from '../sys/error';
+import { MountError, RequestError } from '../sys/error';
 import { E } from '../sys/errno';
 import { isTypePattern } from '../tables/patterns';
 import { parseTag, resolveTag } from '../devices/tags';
@@ -21,7 +21,6 @@ import { listLoopDevices, findLoopMatch } from '../devices/loop';
 import { blkidKnowsType } from '../devices/known-types';
 import { parseSize } from '../options/size';
 import { MountFailure } from './errors';
-import { RequestError } from './request-error';
 import { Tables } from './tables';
 import { lookupTables, Lookup, isAlreadyMounted } from './lookup';
 import { detectType, guessTypes } from './fstype';
@@ -75,7 +74,7 @@ function optionStrings(o: MountRequest['options']): string[] {
 function optionsError(items: readonly OptionItem[], spec: string | undefined, errnoText?: string): RequestError {
   const first = items[0]?.name;
   const options = first === 'ro' || first === 'rw' ? formatOptions(items) : `rw${items.length ? ',' : ''}${formatOptions(items)}`;
-  return new RequestError({ code: 'bad-options', options, errnoText }, spec);
+  return new RequestError(errnoText === undefined ? { code: 'bad-options', options } : { code: 'bad-options', options, errnoText }, spec);
 }
 
 function resolveOrRefuse(items: OptionItem[], spec: string | undefined): ResolvedOptions {
@@ -185,7 +184,7 @@ function targetStage(req: MountRequest, look: Lookup, settings: MountSettings, k
   const canonTarget = !req.noCanonicalize && !nc?.target;
   const canonSource = !req.noCanonicalize && !nc?.source;
   // A remount and a propagation change act on what is mounted there: nothing to pin.
-  let pin = kind === 'remount' || (kind === 'propagation' && look.source === undefined) ? undefined : pinTarget(target, canonTarget);
+  let pin = kind === 'remount' || (kind === 'propagation' && look.source === undefined) ? undefined : pinTarget(target, !canonTarget);
   // -c alone names the target as the kernel will walk it: a final symlink is not pinned itself but
   // left to each call (mount(2) follows it, as util-linux's mount(2) path does; the fd-based attach
   // does not). X-mount.nocanonicalize=target means the symlink itself.

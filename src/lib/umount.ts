@@ -1,8 +1,7 @@
 // umount(8): find the mount (by target, by source, by backing file), unmount it with
 // umount2(2), and for -R/-a work from one read of the mount table.
 import { sysUmount2, sysMount } from '../sys/syscalls';
-import { MountError } from '../sys/error';
-import { RequestError } from './request-error';
+import { MountError, RequestError } from '../sys/error';
 import { parseOptions } from '../options/parse';
 import { readSetting } from '../options/settings';
 import { userId, groupId } from './users';

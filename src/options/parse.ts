@@ -2,7 +2,7 @@
 // empty items are skipped, '"' toggles quoting (commas inside quotes belong to the
 // value), "\," and "\"" are escapes, an item starting with '=' is an error, and an
 // unterminated quote makes the rest of the string disappear.
-import { RequestError } from '../lib/request-error';
+import { RequestError } from '../sys/error';
 
 export interface OptionItem {
   /** Option name, as written (case kept). */

@@ -3,7 +3,7 @@
 import { lookupOption, OptionDef } from './table';
 import { OptionItem, optionValue, formatItem } from './parse';
 import { MS, MOUNT_ATTR } from '../sys/constants';
-import { RequestError } from '../lib/request-error';
+import { RequestError } from '../sys/error';
 
 export interface ResolvedOptions {
   /** Every option after merging, in order (what listing, helpers and utab are built from). */

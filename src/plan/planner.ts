@@ -3,7 +3,7 @@
 import { ResolvedOptions } from '../options/resolve';
 import { optionValue, OptionItem } from '../options/parse';
 import { helperOptionString, utabOptionString } from '../options/render';
-import { MS } from '../sys/constants';
+import { MS_PER_MOUNT } from '../sys/constants';
 import { MountSettings } from '../options/setting-specs';
 import { DataOption, HelperStep, Plan, Step } from './types';
 import { RequestKind } from './kind';
@@ -52,9 +52,6 @@ export function dataString(data: readonly DataOption[]): string {
   return data.map((d) => (d.value === undefined ? d.key : `${d.key}=${d.value.includes(',') ? `"${d.value}"` : d.value}`)).join(',');
 }
 
-const PER_MOUNT_MS = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME
-  | MS.STRICTATIME | MS.NOSYMFOLLOW;
-
 function propagationSteps(target: string, o: ResolvedOptions): Step[] {
   return o.propagation.map((flags) => ({ op: 'propagate' as const, target, flags }));
 }
@@ -81,7 +78,7 @@ export function planMount(input: PlanInput): Plan {
   if (input.kind === 'remount') {
     if (o.bind) {
       steps.push({ op: 'setattr', target, attrSet: o.attrSet, attrClr: o.attrClr, recursiveSet: o.recursiveSet,
-        recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS });
+        recursiveClr: o.recursiveClr, msFlags: o.msFlags & MS_PER_MOUNT });
     } else {
       const data = dataOptions(o.data);
       steps.push({
@@ -97,7 +94,7 @@ export function planMount(input: PlanInput): Plan {
   if (input.kind === 'bind') {
     steps.push({
       op: 'bind', source: input.source ?? '', target, recursive: o.rbind, attrSet: o.attrSet, attrClr: o.attrClr,
-      recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & PER_MOUNT_MS,
+      recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & MS_PER_MOUNT,
       beneath: !!input.beneath, ...defined({ idmap: set.idmap, noFollow: set.noCanonicalize?.source || undefined }),
     });
     steps.push(...propagationSteps(target, o));

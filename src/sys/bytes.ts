@@ -84,3 +84,8 @@ export function cString(s: string): string | Buffer {
 export function printable(s: string): string {
   return ESCAPED.test(s) ? s.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`) : s;
 }
+
+/** A string argument as a trace or the dry run shows it: in double quotes, escaped bytes as \\xNN; NULL for none. */
+export function quoted(s: string | null | undefined): string {
+  return s === null || s === undefined ? 'NULL' : JSON.stringify(printable(s));
+}

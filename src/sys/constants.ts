@@ -11,6 +11,10 @@ export const MS = {
 
 export const MS_PROPAGATION = MS.SHARED | MS.SLAVE | MS.PRIVATE | MS.UNBINDABLE;
 
+/** Per-mount flags a bind remount can set (util-linux's MNT_BIND_SETTABLE and the atime choice). */
+export const MS_PER_MOUNT = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME
+  | MS.NOSYMFOLLOW;
+
 export const MNT = { FORCE: 1, DETACH: 2, EXPIRE: 4, UMOUNT_NOFOLLOW: 8 } as const;
 
 export const MOUNT_ATTR = {
@@ -96,4 +100,60 @@ export function propagationName(ms: number): string {
   const n = base === MS.SHARED ? 'MS_SHARED' : base === MS.SLAVE ? 'MS_SLAVE' : base === MS.PRIVATE ? 'MS_PRIVATE'
     : base === MS.UNBINDABLE ? 'MS_UNBINDABLE' : `0x${base.toString(16)}`;
   return rec + n;
+}
+
+/** Names of the bits of `flags` from a table (prefix + key), leftovers in hex; "0" for none. */
+function bitNames(flags: number, table: Record<string, number>, prefix: string): string {
+  const names: string[] = [];
+  let rest = flags >>> 0;
+  for (const [name, bit] of Object.entries(table)) {
+    if (bit && (rest & bit) === bit) {
+      names.push(`${prefix}${name}`);
+      rest &= ~bit >>> 0;
+    }
+  }
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  return names.length ? names.join('|') : '0';
+}
+
+/** A directory fd argument: AT_FDCWD by name. */
+export function dirFdName(fd: number): string {
+  return fd === AT.FDCWD ? 'AT_FDCWD' : String(fd);
+}
+
+export function fsconfigCmdName(cmd: number): string {
+  const e = Object.entries(FSCONFIG).find(([, v]) => v === cmd);
+  return e ? `FSCONFIG_${e[0]}` : String(cmd);
+}
+
+/** open_tree() flags: its own, then the AT_* ones it takes. */
+export function openTreeFlagNames(flags: number): string {
+  const own = flags & (OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC);
+  const at = flags & ~(OPEN_TREE.CLONE | OPEN_TREE.CLOEXEC);
+  const names = [own ? bitNames(own, { CLONE: OPEN_TREE.CLONE, CLOEXEC: OPEN_TREE.CLOEXEC }, 'OPEN_TREE_') : '', at ? atFlagNames(at) : ''];
+  return names.filter(Boolean).join('|') || '0';
+}
+
+export function atFlagNames(flags: number): string {
+  // In the order the dry run has always shown them (EMPTY_PATH|RECURSIVE).
+  return bitNames(flags, { EMPTY_PATH: AT.EMPTY_PATH, RECURSIVE: AT.RECURSIVE, SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+    NO_AUTOMOUNT: AT.NO_AUTOMOUNT }, 'AT_');
+}
+
+export function moveMountFlagNames(flags: number): string {
+  return bitNames(flags, MOVE_MOUNT, 'MOVE_MOUNT_');
+}
+
+export function fspickFlagNames(flags: number): string {
+  return bitNames(flags, FSPICK, 'FSPICK_');
+}
+
+/** open(2) flags as the dry run shows them (the access mode first, then the others). */
+export function openFlagNames(flags: number): string {
+  const acc = flags & 3;
+  const mode = acc === O.RDWR ? 'O_RDWR' : acc === O.WRONLY ? 'O_WRONLY' : 'O_RDONLY';
+  const rest = bitNames(flags & ~3, { PATH: O.PATH, NOFOLLOW: O.NOFOLLOW, DIRECTORY: O.DIRECTORY, CLOEXEC: O.CLOEXEC }, 'O_');
+  // O_PATH opens have no access mode worth showing.
+  if (flags & O.PATH) return rest;
+  return rest === '0' ? mode : `${mode}|${rest}`;
 }

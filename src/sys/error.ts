@@ -49,3 +49,62 @@ export class MountError extends Error {
 }
 
 /** A failure of mount(8)'s own logic (usage, fstab lookup, option syntax …) with util-linux's text and exit code. */
+
+// ---- a refused request -------------------------------------------------------------------------
+// A request the library refuses before (or instead of) a kernel call: a stable code and the data
+// the message needs. The sentences and exit codes util-linux prints for them live in
+// cli/messages.ts (requestErrorReport); library users switch on `code`. It lives on this floor,
+// beside MountError, so that every layer (options/ included) can throw it.
+
+/** What is wrong, with what a message about it needs. */
+export type RequestProblem =
+  /** An option string or value the parser refuses ("failed to parse mount options 'rw,…'"). */
+  | { code: 'bad-options'; options: string; errnoText?: string }
+  /** "a=b" with no name, "=x": util-linux's "unsupported option format". */
+  | { code: 'unsupported-option-format'; options: string }
+  /** A single argument found neither as target nor as source in fstab. */
+  | { code: 'not-in-fstab'; fstab: string }
+  | { code: 'no-fstab-target'; fstab: string }
+  | { code: 'no-fstab-source'; source: string; fstab: string }
+  /** --options-source=disable with one argument: util-linux goes on without a source and fails late. */
+  | { code: 'options-source-disabled' }
+  | { code: 'no-target' }
+  | { code: 'no-source' }
+  /** A tag (LABEL=, UUID= …) that no device carries. */
+  | { code: 'tag-not-found'; tag: string }
+  /** Two or more filesystem signatures (blkid_do_safeprobe). */
+  | { code: 'ambiguous-type'; source: string }
+  /** Nothing probed and no type to try. */
+  | { code: 'unknown-type' }
+  /** The probed type is not one X-mount.auto-fstypes allows. */
+  | { code: 'type-not-allowed'; type: string; allowed: string }
+  | { code: 'swap-area'; source: string }
+  | { code: 'luks-volume'; source: string }
+  | { code: 'loop-overlap'; source: string }
+  /** The same file at offset 0 is already mounted on this target. */
+  | { code: 'source-already-mounted'; source: string }
+  /** --onlyonce: this filesystem is already mounted there. */
+  | { code: 'already-mounted' }
+  /** A path that is not UTF-8 cannot reach a helper exactly (Node encodes argv as UTF-8). */
+  | { code: 'path-not-utf8'; program: string; path: string }
+  /** umount: the path is not a mount point (a non-root user's view). */
+  | { code: 'not-mounted' }
+  /** umount: nothing mounted matches the spec. */
+  | { code: 'not-found' };
+
+export type RequestErrorCode = RequestProblem['code'];
+
+export class RequestError extends Error {
+  readonly code: RequestErrorCode;
+  /** The path or spec the request was about (the target as given, mostly); absent when none. */
+  readonly spec?: string;
+
+  constructor(readonly problem: RequestProblem, spec?: string) {
+    const { code, ...data } = problem;
+    const detail = Object.entries(data).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+    super(`${spec !== undefined ? `${spec}: ` : ''}${code}${detail ? ` (${detail})` : ''}`);
+    this.name = 'RequestError';
+    this.code = code;
+    this.spec = spec;
+  }
+}

@@ -6,8 +6,11 @@
 import * as fs from 'fs';
 import { MountError } from './error';
 import { errnoNumber, E } from './errno';
-import { SYSCALLS, SyscallNumbers, MOUNT_ATTR_SIZE_VER0 } from './constants';
-import { cString, printable } from './bytes';
+import {
+  SYSCALLS, SyscallNumbers, MOUNT_ATTR_SIZE_VER0, AT, msFlagNames, attrNames, propagationName, dirFdName, fsconfigCmdName,
+  openTreeFlagNames, atFlagNames, moveMountFlagNames, fspickFlagNames, openFlagNames,
+} from './constants';
+import { cString, osPath, quoted } from './bytes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type KoffiFn = (...args: unknown[]) => number;
@@ -84,7 +87,61 @@ export function koffiLoaded(): boolean {
   return bound !== undefined;
 }
 
-// ---- tracing and fault injection -------------------------------------------------
+// ---- recording (the dry run), tracing and fault injection -------------------------
+
+/**
+ * The dry run: while a recorder is set, no kernel call and no other side effect is made. Each is
+ * written down as it would be made (strace's notation), and calls that return an fd hand out the
+ * next number a fresh process would get, so the executors run unchanged over this layer.
+ */
+interface Recorder {
+  lines: string[];
+  nextFd: number;
+}
+let recorder: Recorder | undefined;
+
+/** Run `fn` with every call and side effect recorded instead of made. */
+export function recordCalls<T>(fn: () => T): { result: T; calls: string[] } {
+  const outer = recorder;
+  const rec: Recorder = { lines: [], nextFd: 3 };
+  recorder = rec;
+  try {
+    return { result: fn(), calls: rec.lines };
+  } finally {
+    recorder = outer;
+  }
+}
+
+export function isRecording(): boolean {
+  return recorder !== undefined;
+}
+
+/** A line of the dry run that is no call (a note: "# the helper ends the list"). */
+export function recordNote(line: string): void {
+  recorder?.lines.push(line);
+}
+
+/**
+ * A side effect outside the kernel-call table (mkdir, chown, execve …): made, or in a dry run
+ * recorded as `line` and answered with `fake`.
+ */
+export function sideEffect<T>(line: () => string, real: () => T, fake: T): T {
+  if (recorder) {
+    recorder.lines.push(line());
+    return fake;
+  }
+  return real();
+}
+
+/** open(2) through Node (its errors are Node's); in a dry run a recorded open with the next fd. */
+export function sysOpen(path: string, flags: number): number {
+  if (recorder) {
+    const fd = recorder.nextFd++;
+    recorder.lines.push(`open(${q(path)}, ${openFlagNames(flags)}) = ${fd}`);
+    return fd;
+  }
+  return fs.openSync(osPath(path), flags);
+}
 
 /** One kernel call as it is (or would be) made, for explain mode and tests. */
 export type TraceSink = (call: string) => void;
@@ -110,9 +167,7 @@ function injected(name: string): number | undefined {
   return faults!.get(name);
 }
 
-function q(s: string | null | undefined): string {
-  return s === null || s === undefined ? 'NULL' : JSON.stringify(printable(s));
-}
+const q = quoted;
 
 /** A C string argument: escaped bytes (see sys/bytes.ts) go to the kernel as the bytes they stand for. */
 function cs(s: string | null): string | Buffer | null {
@@ -133,9 +188,21 @@ function check(name: string, ret: number, err: number, ctx: CallContext): number
   throw new MountError({ syscall: name, errno: err, source: ctx.source, target: ctx.target, flags: ctx.flags, kernelMessages });
 }
 
-/** Make one call: trace it, honour an injected fault, read errno at once, throw MountError on failure. */
-function call(name: string, shown: () => string, ctx: CallContext, fn: () => number): number {
-  if (tracer) tracer(`${name}(${shown()})`); // the argument text is built only when someone traces
+/** What a call returns, for the dry run: an fd (the next number), a value ("= N"), or nothing. */
+type Returns = 'fd' | 'value' | 'none';
+
+/**
+ * Make one call: record it (dry run) or trace it, honour an injected fault, read errno at once,
+ * throw MountError on failure. `shownName` is the name strace would show when `name` (the one
+ * errors and faults use) says more, as "ioctl(LOOP_CONFIGURE)" does.
+ */
+function call(name: string, shown: () => string, ctx: CallContext, fn: () => number, returns: Returns = 'none', shownName = name): number {
+  if (recorder) {
+    const ret = returns === 'fd' ? recorder.nextFd++ : 0;
+    recorder.lines.push(`${shownName}(${shown()})${returns === 'fd' ? ` = ${ret}` : returns === 'value' ? ' = N' : ''}`);
+    return ret;
+  }
+  if (tracer) tracer(`${shownName}(${shown()})`); // the argument text is built only when someone traces
   const fault = injected(name);
   if (fault !== undefined) {
     if (ctx.logFd !== undefined) readFsContextLog(ctx.logFd);
@@ -156,45 +223,46 @@ function call(name: string, shown: () => string, ctx: CallContext, fn: () => num
  */
 export function sysMount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null,
   shownTarget = target): void {
-  call('mount', () => `${q(source)}, ${q(target)}, ${q(fstype)}, ${flags >>> 0}, ${q(data)}`,
+  call('mount', () => `${q(source)}, ${q(target)}, ${q(fstype)}, ${msFlagNames(flags)}, ${q(data)}`,
     { source: source ?? undefined, target: shownTarget, flags }, () => load().mount(cs(source), cString(target), fstype, flags >>> 0, cs(data)));
 }
 
 export function sysUmount2(target: string, flags: number): void {
-  call('umount2', () => `${q(target)}, ${flags}`, { target }, () => load().umount2(cString(target), flags));
+  call('umount2', () => `${q(target)}, ${flags ? `0x${flags.toString(16)}` : '0'}`, { target }, () => load().umount2(cString(target), flags));
 }
 
 export function sysFsopen(fstype: string, flags: number): number {
-  return call('fsopen', () => `${q(fstype)}, ${flags}`, {}, () => load().fsopen(numbers().fsopen, fstype, flags));
+  return call('fsopen', () => `${q(fstype)}, ${flags === 1 ? 'FSOPEN_CLOEXEC' : flags}`, {}, () => load().fsopen(numbers().fsopen, fstype, flags), 'fd');
 }
 
 export function sysFsconfig(fd: number, cmd: number, key: string | null, value: string | null, aux: number, ctx: CallContext = {}): void {
-  call('fsconfig', () => `${fd}, ${cmd}, ${q(key)}, ${q(value)}, ${aux}`, { ...ctx, logFd: fd },
+  call('fsconfig', () => `${fd}, ${fsconfigCmdName(cmd)}, ${q(key)}, ${q(value)}, ${aux === AT.FDCWD ? 'AT_FDCWD' : aux}`, { ...ctx, logFd: fd },
     () => load().fsconfig(numbers().fsconfig, fd, cmd, key, cs(value), aux));
 }
 
 export function sysFsconfigFd(fd: number, key: string, valueFd: number, ctx: CallContext = {}): void {
-  call('fsconfig', () => `${fd}, 5, ${q(key)}, NULL, ${valueFd}`, { ...ctx, logFd: fd },
+  call('fsconfig', () => `${fd}, FSCONFIG_SET_FD, ${q(key)}, NULL, ${valueFd}`, { ...ctx, logFd: fd },
     () => load().fsconfigFd(numbers().fsconfig, fd, 5, key, null, valueFd));
 }
 
 export function sysFsmount(fd: number, flags: number, attrs: number, ctx: CallContext = {}): number {
-  return call('fsmount', () => `${fd}, ${flags}, ${attrs}`, { ...ctx, logFd: fd },
-    () => load().fsmount(numbers().fsmount, fd, flags, attrs));
+  return call('fsmount', () => `${fd}, ${flags === 1 ? 'FSMOUNT_CLOEXEC' : flags}, ${attrNames(attrs)}`, { ...ctx, logFd: fd },
+    () => load().fsmount(numbers().fsmount, fd, flags, attrs), 'fd');
 }
 
 export function sysMoveMount(fromFd: number, fromPath: string, toFd: number, toPath: string, flags: number, ctx: CallContext = {}): void {
-  call('move_mount', () => `${fromFd}, ${q(fromPath)}, ${toFd}, ${q(toPath)}, ${flags}`, ctx,
+  call('move_mount', () => `${dirFdName(fromFd)}, ${q(fromPath)}, ${dirFdName(toFd)}, ${q(toPath)}, ${moveMountFlagNames(flags)}`, ctx,
     () => load().moveMount(numbers().move_mount, fromFd, cString(fromPath), toFd, cString(toPath), flags));
 }
 
 export function sysOpenTree(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
-  return call('open_tree', () => `${dirFd}, ${q(path)}, ${flags}`, ctx,
-    () => load().openTree(numbers().open_tree, dirFd, cString(path), flags));
+  return call('open_tree', () => `${dirFdName(dirFd)}, ${q(path)}, ${openTreeFlagNames(flags)}`, ctx,
+    () => load().openTree(numbers().open_tree, dirFd, cString(path), flags), 'fd');
 }
 
 export function sysFspick(dirFd: number, path: string, flags: number, ctx: CallContext = {}): number {
-  return call('fspick', () => `${dirFd}, ${q(path)}, ${flags}`, ctx, () => load().fspick(numbers().fspick, dirFd, cString(path), flags));
+  return call('fspick', () => `${dirFdName(dirFd)}, ${q(path)}, ${fspickFlagNames(flags)}`, ctx,
+    () => load().fspick(numbers().fspick, dirFd, cString(path), flags), 'fd');
 }
 
 export interface MountAttr {
@@ -206,13 +274,21 @@ export interface MountAttr {
 
 export function sysMountSetattr(dirFd: number, path: string, flags: number, attr: MountAttr, ctx: CallContext = {}): void {
   const a = { attr_set: attr.attrSet, attr_clr: attr.attrClr, propagation: attr.propagation, userns_fd: attr.usernsFd ?? 0 };
-  call('mount_setattr', () => `${dirFd}, ${q(path)}, ${flags}, {attr_set=${a.attr_set}, attr_clr=${a.attr_clr}, propagation=${a.propagation}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
+  call('mount_setattr', () => `${dirFdName(dirFd)}, ${q(path)}, ${atFlagNames(flags)}, {attr_set=${attrNames(a.attr_set)}, `
+    + `attr_clr=${attrNames(a.attr_clr)}, propagation=${a.propagation ? propagationName(a.propagation) : '0'}, userns_fd=${a.userns_fd}}, ${MOUNT_ATTR_SIZE_VER0}`,
     ctx, () => load().mountSetattr(numbers().mount_setattr, dirFd, cString(path), flags, a, MOUNT_ATTR_SIZE_VER0));
 }
 
-export function sysIoctl(fd: number, request: number, arg: Buffer | number, name: string, ctx: CallContext = {}): number {
-  return call(name, () => `${fd}, 0x${request.toString(16)}, ${typeof arg === 'number' ? arg : '<buffer>'}`, ctx,
-    () => (typeof arg === 'number' ? load().ioctlInt(fd, request, arg) : load().ioctlPtr(fd, request, arg)));
+/**
+ * ioctl(2). `name` is "ioctl(REQUEST)" (errors and faults use it); `shownArg` is the argument as the
+ * dry run shows it; `returnsValue` for requests whose result is a number (LOOP_CTL_GET_FREE).
+ */
+export function sysIoctl(fd: number, request: number, arg: Buffer | number, name: string, ctx: CallContext = {},
+  shownArg?: string, returnsValue = false): number {
+  const req = /^ioctl\((.*)\)$/.exec(name)?.[1] ?? `0x${request.toString(16)}`;
+  return call(name, () => `${fd}, ${req}${shownArg !== undefined ? `, ${shownArg}` : typeof arg === 'number' && arg === 0 ? '' : `, ${typeof arg === 'number' ? arg : '<buffer>'}`}`,
+    ctx, () => (typeof arg === 'number' ? load().ioctlInt(fd, request, arg) : load().ioctlPtr(fd, request, arg)),
+    returnsValue ? 'value' : 'none', 'ioctl');
 }
 
 /** flock(fd, LOCK_EX): waits for the lock. */
@@ -247,6 +323,7 @@ const logBuf = Buffer.alloc(8192);
  */
 export function readFsContextLog(fd: number): string[] {
   const out: string[] = [];
+  if (recorder) return out; // a dry run's fds are numbers only
   const b = bound;
   for (let i = 0; i < 64; i++) {
     let n: number;
@@ -265,6 +342,10 @@ export function readFsContextLog(fd: number): string[] {
 }
 
 export function closeFd(fd: number): void {
+  if (recorder) {
+    recorder.lines.push(`close(${fd})`);
+    return;
+  }
   try {
     fs.closeSync(fd);
   } catch {

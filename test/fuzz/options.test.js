@@ -8,7 +8,7 @@ const { fc, check, text, over, textWithout } = require('./helpers');
 const { ulOptstrSplit } = require('./oracles');
 const { parseOptions, formatOptions, optionValue, splitOptionString } = require('../../dist/options/parse');
 const { resolveOptions } = require('../../dist/options/resolve');
-const { RequestError } = require('../../dist/lib/request-error');
+const { RequestError } = require('../../dist/sys/error');
 
 /** An option name: anything but ',', '"', '=' and '\' (which would start an escape), never empty. */
 const name = fc.oneof(

@@ -314,7 +314,7 @@ for (const executor of ['auto', 'mount2']) {
     };
     refused(out.badOptionSyntax, { code: 'unsupported-option-format', options: '=x' }, undefined);
     // option errors name the target, as util-linux's "mount: TGT: failed to parse mount options ..." does
-    refused(out.badMode, { code: 'bad-options', options: 'rw,X-mount.mode=abc', errnoText: undefined }, '$W/e');
+    refused(out.badMode, { code: 'bad-options', options: 'rw,X-mount.mode=abc' }, '$W/e');
     refused(out.unknownOwner, { code: 'bad-options', options: 'rw,X-mount.owner=no-such-user-here', errnoText: 'Invalid argument' }, '$W/e');
     refused(out.noSourceNotInFstab, { code: 'no-fstab-target', fstab: '/etc/fstab' }, '$W/e');
   });

@@ -2,7 +2,7 @@
 // Request errors → util-linux 2.42's sentences and exit codes (cli/messages.ts), with injected lookups.
 const test = require('ava');
 const { requestErrorReport } = require('../../dist/cli/messages');
-const { RequestError } = require('../../dist/lib/request-error');
+const { RequestError } = require('../../dist/sys/error');
 
 const look = (existing = []) => ({ exists: (p) => existing.includes(p) });
 const report = (problem, spec, existing) => requestErrorReport('mount', new RequestError(problem, spec), look(existing));

@@ -2,7 +2,7 @@
 // The comma-list parser (util-linux lib/strutils.c ul_optstr_next()).
 const test = require('ava');
 const { parseOptions, splitOptionString, optionValue, formatItem, formatOptions } = require('../../dist/options/parse');
-const { RequestError } = require('../../dist/lib/request-error');
+const { RequestError } = require('../../dist/sys/error');
 
 test('plain names and name=value items', (t) => {
   t.deepEqual(parseOptions('ro,nosuid,size=10m'), [

@@ -4,7 +4,7 @@ const test = require('ava');
 const { parseOptions, formatOptions } = require('../../dist/options/parse');
 const { mergeOptions, resolveOptions, userOption, hasUserOption, withoutOptions } = require('../../dist/options/resolve');
 const { MS, MOUNT_ATTR } = require('../../dist/sys/constants');
-const { RequestError } = require('../../dist/lib/request-error');
+const { RequestError } = require('../../dist/sys/error');
 
 const merged = (s) => formatOptions(mergeOptions(parseOptions(s)));
 const R = (s) => resolveOptions(parseOptions(s));
