@@ -6,7 +6,7 @@ import * as path from 'path';
 import { sysMount, sysUmount2, sysOpen, closeFd, sideEffect } from '../sys/syscalls';
 import { MS, MOUNT_ATTR, MNT, O, MS_PER_MOUNT } from '../sys/constants';
 import { lookupOption } from '../options/table';
-import { MountTable } from '../tables/mountinfo';
+import { MountTable, MountEntry } from '../tables/mountinfo';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
@@ -84,7 +84,11 @@ export function legacyBind(step: BindStep, targetFd?: number): void {
   // (By path: /proc/self/fd/N names the directory under the new mount, not the mount itself.)
   undoOnFailure(step.target, () => {
     if (step.msFlags || step.attrClr) sysMount('none', step.target, null, MS.REMOUNT | MS.BIND | step.msFlags, null);
-    if (step.recursiveSet || step.recursiveClr) legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr);
+    // An rbind's tree is the source's tree, copied: read where it is known before the bind too (a
+    // dry run makes none), and mapped onto the target.
+    if (step.recursiveSet || step.recursiveClr) {
+      legacyRecursiveAttrs(step.target, step.recursiveSet, step.recursiveClr, step.recursive ? step.source : step.target);
+    }
   });
 }
 
@@ -152,12 +156,24 @@ export function adjustedMs(vfsOptions: string, set: number, clr: number): number
  * VFSFLAG=recursive without mount_setattr(AT_RECURSIVE): one MS_REMOUNT|MS_BIND per mount of the
  * tree, each keeping its own other flags. The mount table is read once for the whole tree.
  */
-export function legacyRecursiveAttrs(target: string, set: number, clr: number): void {
+export function legacyRecursiveAttrs(target: string, set: number, clr: number, from = target): void {
   const table = MountTable.read();
-  const top = table.topAt(target);
-  if (!top) return;
-  for (const e of [top, ...table.descendants(top)]) {
-    sysMount('none', e.target, null, MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr), null);
+  const top = table.topAt(from);
+  // The tree at `from`: the mount there and everything below it; a directory that is no mount
+  // point (an rbind source) has the mounts below it. A new mount that a dry run did not make is
+  // the mount alone, as it will be.
+  const below = (p: string): MountEntry[] => table.entries.filter((e) => e.target.startsWith(p === '/' ? '/' : `${p}/`) && table.topAt(e.target) === e);
+  // The bind of a directory takes the flags of the mount it is in.
+  const holder = (p: string): MountEntry | undefined => {
+    for (let q = p; ; q = q.slice(0, Math.max(1, q.lastIndexOf('/')))) {
+      const e = table.topAt(q);
+      if (e || q === '/') return e;
+    }
+  };
+  const tree: Pick<MountEntry, 'target' | 'vfsOptions'>[] = top ? [top, ...table.descendants(top)]
+    : [{ target: from, vfsOptions: from === target ? '' : holder(from)?.vfsOptions ?? '' }, ...(from === target ? [] : below(from))];
+  for (const e of tree) {
+    sysMount('none', target + e.target.slice(from.length), null, MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr), null);
   }
 }
 

@@ -1,6 +1,6 @@
 'use strict';
 // Request errors → util-linux 2.42's sentences and exit codes (cli/messages.ts), with injected lookups.
-const test = require('ava');
+const test = require('./ava');
 const { requestErrorReport } = require('../../dist/cli/messages');
 const { RequestError } = require('../../dist/sys/error');
 
@@ -33,7 +33,7 @@ test('each code has util-linux 2.42\'s text and exit code', (t) => {
       'mount: /a: path is not valid UTF-8 and cannot be passed to /sbin/mount.x exactly.', 32],
     [{ code: 'not-mounted' }, '/m', 'mount: /m: not mounted.', 1],
   ];
-  for (const [problem, spec, line, rc] of cases) {
+  for (const [problem, spec, line, rc] of /** @type {[import('../../dist/sys/error').RequestProblem, string | undefined, string, number][]} */ (cases)) {
     t.deepEqual(report(problem, spec), { out: [], err: [line], rc }, problem.code);
   }
 });

@@ -1,6 +1,6 @@
 'use strict';
 // The comma-list parser (util-linux lib/strutils.c ul_optstr_next()).
-const test = require('ava');
+const test = require('./ava');
 const { parseOptions, splitOptionString, optionValue, formatItem, formatOptions } = require('../../dist/options/parse');
 const { RequestError } = require('../../dist/sys/error');
 

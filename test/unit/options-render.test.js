@@ -1,6 +1,6 @@
 'use strict';
 // Option strings for /sbin/mount.TYPE helpers and for utab (optlist.c FLTR_HELPERS / FLTR_MTAB).
-const test = require('ava');
+const test = require('./ava');
 const { parseOptions } = require('../../dist/options/parse');
 const { resolveOptions } = require('../../dist/options/resolve');
 const { helperOptionString, utabOptionString } = require('../../dist/options/render');

@@ -1,6 +1,6 @@
 'use strict';
 // Merging (last wins) and classification of an option list (libmount optlist.c).
-const test = require('ava');
+const test = require('./ava');
 const { parseOptions, formatOptions } = require('../../dist/options/parse');
 const { mergeOptions, resolveOptions, userOption, hasUserOption, withoutOptions } = require('../../dist/options/resolve');
 const { MS, MOUNT_ATTR } = require('../../dist/sys/constants');

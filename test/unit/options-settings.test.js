@@ -1,6 +1,6 @@
 'use strict';
 // The settings a merged option list asks for (options/settings.ts), read through the option table.
-const test = require('ava');
+const test = require('./ava');
 const { parseOptions } = require('../../dist/options/parse');
 const { resolveOptions } = require('../../dist/options/resolve');
 const { readSettings, readSetting } = require('../../dist/options/settings');

@@ -1,7 +1,7 @@
 'use strict';
 // Sizes as util-linux's ul_parse_size() reads them (each case checked against util-linux 2.42.2's
 // mount -o offset=…: accepted values mount at that offset, refused ones fail to parse).
-const test = require('ava');
+const test = require('./ava');
 const { parseSize } = require('../../dist/options/size');
 
 test('plain numbers: decimal, 0x hex, 0 octal (strtoumax base 0), leading blanks and +', (t) => {

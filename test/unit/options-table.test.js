@@ -2,11 +2,14 @@
 // The option table, entry by entry, against libmount's optmap.c (util-linux 2.42):
 // class, MS_* flag, MOUNT_ATTR_* bit, inversion, negation, value rule, and the
 // MNT_NOHLPS (noHelper) / MNT_NOMTAB (noUtab) masks.
-const test = require('ava');
+const test = require('./ava');
 const { lookupOption, allOptions } = require('../../dist/options/table');
 const { MS, MOUNT_ATTR } = require('../../dist/sys/constants');
 
+/** @typedef {import('../../dist/options/table').OptionClass} OptionClass */
+/** @typedef {import('../../dist/options/table').ValueRule} ValueRule */
 // name: [cls, ms, invert, attr, negation, noHelper, noUtab, value]
+/** @type {Record<string, [OptionClass, number, boolean, number, string | undefined, boolean, boolean, ValueRule]>} */
 const LINUX_MAP = {
   ro: ['rdonly', MS.RDONLY, false, MOUNT_ATTR.RDONLY, 'rw', false, false, 'optional'],
   rw: ['rdonly', MS.RDONLY, true, MOUNT_ATTR.RDONLY, 'ro', false, false, 'optional'],
@@ -52,6 +55,7 @@ const LINUX_MAP = {
 };
 
 // name: [negation, noHelper, noUtab, value]   (all class 'userspace', ms 0, attr 0)
+/** @type {Record<string, [string | undefined, boolean, boolean, ValueRule]>} */
 const USERSPACE_MAP = {
   defaults: [undefined, true, true, 'none'], // id 0: never reaches utab
   noauto: ['auto', true, true, 'none'],
@@ -89,6 +93,7 @@ const PREFIXES = { 'x-': [true, false], 'X-': [true, true] };
 
 // Options of the x-/X- families that mean something to a request: their own entries (with the
 // setting they fill), behaving for helpers, utab and the merge exactly as their prefix entry.
+/** @type {Record<string, keyof import('../../dist/options/setting-specs').MountSettings>} */
 const MEANINGFUL = {
   'X-mount.mkdir': 'mkdir', 'x-mount.mkdir': 'mkdir', 'X-mount.owner': 'ownerUid', 'X-mount.group': 'ownerGid',
   'X-mount.mode': 'rootMode', 'X-mount.subdir': 'subdir', 'X-mount.idmap': 'idmap', 'X-mount.nocanonicalize': 'noCanonicalize',

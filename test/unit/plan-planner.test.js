@@ -1,6 +1,6 @@
 'use strict';
 // The pure planner: request + resolved options -> ordered steps.
-const test = require('ava');
+const test = require('./ava');
 const { parseOptions } = require('../../dist/options/parse');
 const { resolveOptions } = require('../../dist/options/resolve');
 const { planMount, dataOptions, dataString } = require('../../dist/plan/planner');
@@ -11,7 +11,21 @@ const { MS, MOUNT_ATTR } = require('../../dist/sys/constants');
 const opts = (s) => resolveOptions(parseOptions(s));
 // Numeric names only: the planner's tests read no /etc/passwd.
 const ids = { userId: (n) => (/^[0-9]+$/.test(n) ? Number(n) : undefined), groupId: (n) => (/^[0-9]+$/.test(n) ? Number(n) : undefined) };
-/** A plan as prepare() would ask for it: the kind decided from the options, the settings read from them. */
+/** @typedef {import('../../dist/plan/types').Step} Step */
+/**
+ * Any step's fields, for reading the steps a test just planned without narrowing each one.
+ * @typedef {{ op: Step['op'] } & Partial<Omit<import('../../dist/plan/types').LoopStep, 'op'>>
+ *   & Partial<Omit<import('../../dist/plan/types').FsMountStep, 'op'>> & Partial<Omit<import('../../dist/plan/types').BindStep, 'op'>>
+ *   & Partial<Omit<import('../../dist/plan/types').MoveStep, 'op'>> & Partial<Omit<import('../../dist/plan/types').ReconfigureStep, 'op'>>
+ *   & Partial<Omit<import('../../dist/plan/types').PropagateStep, 'op'>> & Partial<Omit<import('../../dist/plan/types').HelperStep, 'op'>>
+ *   & Partial<Omit<import('../../dist/plan/types').MkdirStep, 'op'>> & Partial<Omit<import('../../dist/plan/types').OwnerStep, 'op'>>} AnyStep
+ */
+/**
+ * A plan as prepare() would ask for it: the kind decided from the options, the settings read from them.
+ * @param {string} o the options
+ * @param {Partial<import('../../dist/plan/planner').PlanInput>} [extra]
+ * @returns {Omit<import('../../dist/plan/types').Plan, 'steps'> & { steps: AnyStep[] }}
+ */
 const plan = (o, extra = {}) => {
   const options = opts(o);
   return planMount({ target: '/mnt/x', types: [], guessing: false, options, kind: requestKind(options, extra.source, extra.types?.[0]),

@@ -2,7 +2,7 @@
 // Images come from the real mkfs tools when they are installed (see .ci/packages.txt); LUKS and
 // swap headers are hand-crafted. Regular files only: no loop devices, nothing is mounted.
 // Where util-linux's blkid is present, its answer (TYPE, LABEL, UUID) is checked as well.
-const test = require('ava');
+const test = require('./ava');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');

@@ -1,6 +1,6 @@
 'use strict';
 // Paths are bytes: strings that round-trip to exactly the bytes they came from (sys/bytes.ts).
-const test = require('ava');
+const test = require('./ava');
 const { decodeBytes, encodeBytes, osPath, cString, printable, hasEscapedBytes } = require('../../dist/sys/bytes');
 
 test('valid UTF-8 decodes as UTF-8 and encodes back unchanged', (t) => {

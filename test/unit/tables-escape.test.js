@@ -1,6 +1,6 @@
 'use strict';
 // \ooo mangling as in util-linux lib/mangle.c (fstab, mountinfo, utab).
-const test = require('ava');
+const test = require('./ava');
 const { mangle, unmangle } = require('../../dist/tables/escape');
 
 test('unmangle decodes the four usual escapes', (t) => {

@@ -1,6 +1,6 @@
 'use strict';
 // /proc/filesystems and /etc/filesystems (libmount utils.c get_filesystems()).
-const test = require('ava');
+const test = require('./ava');
 const path = require('path');
 const os = require('os');
 const { parseProcFilesystems, readProcFilesystems, parseEtcFilesystems } = require('../../dist/tables/filesystems');

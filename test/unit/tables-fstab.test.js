@@ -1,7 +1,7 @@
 'use strict';
 // fstab parsing as libmount's tab_parse.c does it. The expectations for the fixture files were
 // checked against util-linux's own parser (`findmnt -F FILE`).
-const test = require('ava');
+const test = require('./ava');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');

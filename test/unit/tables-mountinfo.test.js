@@ -1,7 +1,7 @@
 'use strict';
 // /proc/self/mountinfo parsing and the MountTable indexes. fixtures/mountinfo/tree.txt was
 // checked against util-linux (`findmnt -F fixtures/mountinfo/tree.txt`).
-const test = require('ava');
+const test = require('./ava');
 const path = require('path');
 const fs = require('fs');
 const { parseMountinfo, MountTable, MountinfoParseError, mergedOptions, propagationOf } = require('../../dist/tables/mountinfo');

@@ -1,6 +1,6 @@
 'use strict';
 // -t type patterns (util-linux lib/match.c) and -O option patterns (libmount mnt_match_options()).
-const test = require('ava');
+const test = require('./ava');
 const { matchFsType, isTypePattern, matchOptions } = require('../../dist/tables/patterns');
 
 // ---- -t --------------------------------------------------------------------

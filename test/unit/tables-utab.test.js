@@ -1,6 +1,6 @@
 'use strict';
 // /run/mount/utab lines (libmount tab_parse.c mnt_parse_utab_line / tab_update.c fprintf_utab_fs).
-const test = require('ava');
+const test = require('./ava');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -158,8 +158,7 @@ test('the temporary file is created exclusively under an unpredictable name: a p
     t.is(fs.statSync(file).mode & 0o777, 0o644);
     fs.rmSync(`${file}.lock`);
     fs.symlinkSync(victim, `${file}.lock`);
-    const err = t.throws(() => updateUtab((list) => [...list, { id: 2, target: '/u' }], () => {}, file));
-    t.true(err instanceof UtabUpdateError);
+    const err = t.throws(() => updateUtab((list) => [...list, { id: 2, target: '/u' }], () => {}, file), { instanceOf: UtabUpdateError });
     t.is(err.stage, 'lock');
     t.is(fs.readFileSync(file, 'utf8'), 'ID=1 TARGET=/t\n', 'utab as it was');
   });
@@ -168,7 +167,7 @@ test('the temporary file is created exclusively under an unpredictable name: a p
 test('a failed write leaves utab as it was and no temporary file', (t) => {
   scratch(t, (file, dir) => {
     fs.writeFileSync(file, 'ID=1 TARGET=/t\n');
-    const err = t.throws(() => updateUtab(() => { throw new UtabUpdateError('write', 'ENOSPC', file); }, () => {}, file));
+    const err = t.throws(() => updateUtab(() => { throw new UtabUpdateError('write', 'ENOSPC', file); }, () => {}, file), { instanceOf: UtabUpdateError });
     t.is(err.errno, 'ENOSPC');
     t.is(fs.readFileSync(file, 'utf8'), 'ID=1 TARGET=/t\n');
     t.deepEqual(fs.readdirSync(dir).sort(), ['utab', 'utab.lock']);
