@@ -16,6 +16,7 @@ export { MountError, RequestError } from './sys/error';
 export type { RequestErrorCode, RequestProblem } from './sys/error';
 export { MountFailure, UmountFailure, HelperFailure } from './lib/errors';
 export { UtabUpdateError } from './tables/utab';
+export { MountinfoParseError } from './tables/mountinfo';
 export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, mergedOptions, propagationOf, resolveOptions,
   lookupOption, allOptions, formatOptions, planRequest, isAlreadyMounted, parseSize, findMountFor };
 export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,

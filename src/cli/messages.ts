@@ -237,6 +237,7 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
     case 'source-already-mounted': return { text: `${p.source} is already mounted`, rc: EXIT.USAGE };
     case 'already-mounted': return { text: 'filesystem already mounted', rc: EXIT.FAIL };
     case 'path-not-utf8': return { text: `path is not valid UTF-8 and cannot be passed to ${p.program} exactly`, rc: EXIT.FAIL };
+    case 'fstab-unreadable': return { text: 'failed to parse', rc: EXIT.USAGE };
     case 'not-mounted': return { text: 'not mounted', rc: EXIT.USAGE };
     // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
     case 'not-found': return { text: spec !== undefined && look.exists(spec) ? 'not mounted' : 'not found', rc: EXIT.USAGE };
@@ -252,7 +253,8 @@ const REAL_LOOKUPS: MessageLookups = { exists: (p) => stat(p) !== undefined || l
 export function requestErrorReport(prog: string, e: RequestError, look: MessageLookups = REAL_LOOKUPS): Report {
   const { text, rc } = requestText(e.problem, e.spec, look);
   if (e.spec === undefined) return { out: [], err: [`${prog}: ${text}`], rc };
-  const period = e.code === 'not-found' ? '' : '.';
+  // umount.c's "not found" and libmount's "failed to parse" (of a table) end without a period.
+  const period = e.code === 'not-found' || e.code === 'fstab-unreadable' ? '' : '.';
   return { out: [], err: [`${prog}: ${e.spec}: ${text}${period}`], rc };
 }
 

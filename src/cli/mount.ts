@@ -9,7 +9,6 @@ import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mou
 import { mountAllSteps, remountAllSteps } from '../lib/all';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { FstabReadError } from '../tables/fstab';
 import { enterNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { dryRunCalls } from '../exec/dry-run';
@@ -140,10 +139,6 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
     const r = requestErrorReport(prog, e);
     out.stderr(r.err);
     return r.rc;
-  }
-  if (e instanceof FstabReadError) {
-    out.stderr([`${prog}: ${e.file}: failed to parse`]);
-    return EXIT.USAGE;
   }
   const line = otherErrorLine(prog, e, undefined);
   if (line === undefined) throw e;

@@ -87,6 +87,8 @@ export type RequestProblem =
   | { code: 'already-mounted' }
   /** A path that is not UTF-8 cannot reach a helper exactly (Node encodes argv as UTF-8). */
   | { code: 'path-not-utf8'; program: string; path: string }
+  /** -T FILE that cannot be read as a table (missing, not a regular file or directory, unreadable). */
+  | { code: 'fstab-unreadable'; file: string }
   /** umount: the path is not a mount point (a non-root user's view). */
   | { code: 'not-mounted' }
   /** umount: nothing mounted matches the spec. */

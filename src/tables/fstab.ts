@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { unmangle, mangle } from './escape';
 import { decodeBytes, osPath } from '../sys/bytes';
+import { RequestError } from '../sys/error';
 
 export interface FstabEntry {
   source: string;
@@ -123,10 +124,9 @@ export function versionCompare(a: string, b: string): number {
   }
 }
 
-export class FstabReadError extends Error {
-  constructor(readonly file: string) {
-    super(`${file}: failed to parse`);
-  }
+/** An fstab path that must exist (-T FILE) and cannot be read as a table. */
+function unreadable(file: string): RequestError {
+  return new RequestError({ code: 'fstab-unreadable', file }, file);
 }
 
 /**
@@ -138,7 +138,7 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
   try {
     st = fs.statSync(osPath(p));
   } catch {
-    if (mustExist) throw new FstabReadError(p);
+    if (mustExist) throw unreadable(p);
     return { entries: [], errors: [] };
   }
   if (st.isDirectory()) {
@@ -146,7 +146,7 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
     try {
       all = fs.readdirSync(osPath(p), { encoding: 'buffer' }).map((b) => decodeBytes(b));
     } catch {
-      throw new FstabReadError(p);
+      throw unreadable(p);
     }
     const names = all.filter((n) => n.endsWith('.fstab') && !n.startsWith('.')).sort(versionCompare);
     const out: Fstab = { entries: [], errors: [] };
@@ -168,14 +168,14 @@ export function readFstab(p: string, mustExist: boolean): Fstab {
   }
   // Only a regular file is a table: /dev/null or a FIFO (which would block the read) are refused.
   if (!st.isFile()) {
-    if (mustExist) throw new FstabReadError(p);
+    if (mustExist) throw unreadable(p);
     return { entries: [], errors: [] };
   }
   let text: string;
   try {
     text = decodeBytes(fs.readFileSync(osPath(p)));
   } catch {
-    throw new FstabReadError(p);
+    throw unreadable(p);
   }
   return parseFstab(text, p);
 }

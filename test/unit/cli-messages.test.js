@@ -32,6 +32,7 @@ test('each code has util-linux 2.42\'s text and exit code', (t) => {
     [{ code: 'path-not-utf8', program: '/sbin/mount.x', path: '/a' }, '/a',
       'mount: /a: path is not valid UTF-8 and cannot be passed to /sbin/mount.x exactly.', 32],
     [{ code: 'not-mounted' }, '/m', 'mount: /m: not mounted.', 1],
+    [{ code: 'fstab-unreadable', file: '/f' }, '/f', 'mount: /f: failed to parse', 1],
   ];
   for (const [problem, spec, line, rc] of /** @type {[import('../../dist/sys/error').RequestProblem, string | undefined, string, number][]} */ (cases)) {
     t.deepEqual(report(problem, spec), { out: [], err: [line], rc }, problem.code);

@@ -5,7 +5,8 @@ const test = require('./ava');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { parseFstab, readFstab, formatFstabEntry, versionCompare, FstabReadError } = require('../../dist/tables/fstab');
+const { parseFstab, readFstab, formatFstabEntry, versionCompare } = require('../../dist/tables/fstab');
+const { RequestError } = require('../../dist/sys/error');
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'fstab');
 const VALID = path.join(FIX, 'valid.fstab');
@@ -94,8 +95,9 @@ test('a directory: *.fstab files in version order; dot-files, other names and su
 test('readFstab: a missing default file is an empty table, a missing -T path throws', (t) => {
   const missing = path.join(os.tmpdir(), `tsmount-no-such-${process.pid}.fstab`);
   t.deepEqual(readFstab(missing, false), { entries: [], errors: [] });
-  const e = t.throws(() => readFstab(missing, true), { instanceOf: FstabReadError });
-  t.is(e.file, missing);
+  const e = t.throws(() => readFstab(missing, true), { instanceOf: RequestError });
+  t.deepEqual(e.problem, { code: 'fstab-unreadable', file: missing });
+  t.is(e.spec, missing);
 });
 
 test('readFstab: an empty directory gives an empty table', (t) => {
