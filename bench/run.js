@@ -3,7 +3,7 @@
 // tsmount vs util-linux benchmark (npm run bench).
 //
 //   node bench/run.js [--quick] [--only LIST] [--sizes SPEC] [--runs N] [--ul-cap-runs N]
-//                     [--profile] [--out DIR] [--no-write]
+//                     [--profile] [--out DIR] [--no-write] [--ul-dir DIR]
 //
 // Runs as root inside its own mount namespace: when started outside one, it re-executes itself
 // under `unshare -m --propagation private`. Everything it mounts lives on a scratch tmpfs in that
@@ -11,7 +11,9 @@
 // a scratch file and LIBMOUNT_FSTAB at an empty scratch fstab, so nothing outside is read or
 // written. Each measurement is whole-process wall time (spawnSync, process.hrtime), the arms of a
 // row run alternately (round-robin, start rotated every round), with untimed set-up/tear-down
-// around every run. See docs/performance.md.
+// around every run. The peers scenarios time everything from a slave namespace of a shared mount
+// bound N times (a child of this process under `unshare -m --propagation slave`, see
+// scenarioPeers). See docs/performance.md.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -28,11 +30,16 @@ let TSUMOUNT = path.join(ROOT, 'bin', 'tsumount.js');
 // ---- options ------------------------------------------------------------------------------
 
 const SCENARIOS = ['cold', 'list', 'list-t', 'mem', 'remount', 'umount-one', 'mount-a-first', 'mount-a-second',
-  'umount-R', 'umount-a'];
+  'umount-R', 'umount-a', 'peers-list', 'peers-remount', 'peers-umount', 'peers-mount-a'];
 const GROUP_OF = {
   cold: 'cold', list: 'table', 'list-t': 'table', mem: 'table', remount: 'table', 'umount-one': 'table',
   'mount-a-first': 'fstab', 'mount-a-second': 'fstab', 'umount-R': 'tree', 'umount-a': 'umall',
+  'peers-list': 'peers', 'peers-remount': 'peers', 'peers-umount': 'peers', 'peers-mount-a': 'peers',
 };
+// util-linux for the peers scenarios: the release the issue was measured with, when it is there.
+const PEERS_UL_DIR = '/work/shared/util-linux-2.42.2/bin';
+// fstab entries of the peers scenario's `mount -a` (second run: all of them mounted already).
+const PEERS_FSTAB = 50;
 
 function usage(code) {
   const text = `usage: node bench/run.js [options]
@@ -46,14 +53,15 @@ function usage(code) {
   --no-write         print only
   --budget S         time budget per arm and row in seconds (default 60): slower arms get fewer runs
   --no-snapshot      run bin/ and dist/ of the work tree as they are (default: a copy taken at the start)
-  --keep-env         keep NODE_EXTRA_CA_CERTS in the commands' environment (dropped by default)`;
+  --keep-env         keep NODE_EXTRA_CA_CERTS in the commands' environment (dropped by default)
+  --ul-dir DIR       mount/umount of the peers scenarios (default ${PEERS_UL_DIR} when present, else PATH)`;
   (code ? process.stderr : process.stdout).write(text + '\n');
   process.exit(code);
 }
 
 function parseCli(argv) {
   const o = { snapshot: true, armBudgetMs: 60000, keepEnv: false, quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
-    out: path.join(__dirname, 'results'), write: true };
+    out: path.join(__dirname, 'results'), write: true, ulDir: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -74,6 +82,7 @@ function parseCli(argv) {
     else if (name === '--keep-env') o.keepEnv = true;
     else if (name === '--no-snapshot') o.snapshot = false;
     else if (name === '--budget') o.armBudgetMs = Number(val()) * 1000;
+    else if (name === '--ul-dir') o.ulDir = path.resolve(val());
     else if (name === '--help' || name === '-h') usage(0);
     else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -94,8 +103,9 @@ function parseCli(argv) {
 
 function sizesFor(opts) {
   const sizes = opts.quick
-    ? { table: [1000], fstab: [100], tree: [100, 300], umall: [300] }
-    : { table: [1000, 10000, 50000], fstab: [100, 1000, 5000], tree: [100, 1000, 5000], umall: [1000, 5000, 10000] };
+    ? { table: [1000], fstab: [100], tree: [100, 300], umall: [300], peers: [300] }
+    : { table: [1000, 10000, 50000], fstab: [100, 1000, 5000], tree: [100, 1000, 5000], umall: [1000, 5000, 10000],
+      peers: [1000, 3000] };
   if (opts.sizes) {
     const nums = (s) => s.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
     if (!opts.sizes.includes('=')) {
@@ -105,7 +115,7 @@ function sizesFor(opts) {
       for (const part of opts.sizes.split(/[;:]/)) {
         const [g, v] = part.split('=');
         if (!(g in sizes)) {
-          process.stderr.write(`bench: unknown size group ${g} (table, fstab, tree, umall)\n`);
+          process.stderr.write(`bench: unknown size group ${g} (table, fstab, tree, umall, peers)\n`);
           process.exit(2);
         }
         sizes[g] = nums(v);
@@ -585,6 +595,143 @@ function scenarioUmountAll(opts, want, sizes) {
   return rows;
 }
 
+// ---- peers: a shared mount bound N times, timed from a slave namespace ----------------------
+//
+// What systemd services, container runtimes and Kubernetes nodes run in: a namespace whose mounts
+// are slaves of large peer groups. For each slave mount /proc/self/mountinfo shows
+// propagate_from:, which the kernel finds by walking the master's peer group
+// (get_dominating_id), so reading mountinfo costs O(mounts × peers) there. This process (the
+// private namespace) builds the peer group: a tmpfs made shared and bound N times onto a private
+// scratch tmpfs. A child of it, under `unshare -m --propagation slave`, times the commands: every
+// mount of that group is a slave there. The child mounts what it needs (the target, the fstab
+// entries) in its own namespace and writes its rows to a file.
+
+const MS_BIND = 4096;
+const MS_SHARED = 1 << 20;
+
+function peersUl(opts) {
+  const dir = opts.ulDir ?? (fs.existsSync(path.join(PEERS_UL_DIR, 'mount')) ? PEERS_UL_DIR : null);
+  const bin = (name) => (dir ? path.join(dir, name) : name);
+  const version = (sh(bin('mount'), ['--version']).match(/util-linux ([\d.]+)/) || [])[1] || 'unknown';
+  return { mount: bin('mount'), umount: bin('umount'), version };
+}
+
+/** Parent side: build the peer group for each N, run the rows in a slave namespace, collect them. */
+function scenarioPeers(opts, want, sizes) {
+  const rows = [];
+  const base = path.join(SCRATCH, 'peers');
+  const src = path.join(base, 'src');
+  B.freshDir(base);
+  fs.mkdirSync(src);
+  fs.mkdirSync(path.join(base, 'b'));
+  B.mount('peers-src', src, 'tmpfs', 0, 'size=1m');
+  B.mount(null, src, null, MS_SHARED, null);
+  let have = 0;
+  for (const n of [...sizes].sort((a, b) => a - b)) {
+    const t0 = process.hrtime.bigint();
+    for (; have < n; have++) {
+      const d = path.join(base, 'b', String(have));
+      fs.mkdirSync(d);
+      B.mount(src, d, null, MS_BIND, null);
+    }
+    log(`peers: shared mount bound ${n} times (${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms)`);
+    const outFile = path.join(SCRATCH, `peers-${n}.json`);
+    const job = { n, outFile, base, opts, tsroot: TSROOT, tsmount: TSMOUNT, tsumount: TSUMOUNT, outProfiles: OUT_PROFILES,
+      only: SCENARIOS.filter((x) => GROUP_OF[x] === 'peers' && want(x)) };
+    const r = cp.spawnSync('unshare', ['-m', '--propagation', 'slave', NODE, __filename, '--peers-child'],
+      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, TSMOUNT_BENCH_PEERS_JOB: JSON.stringify(job) } });
+    if (r.status !== 0 || !fs.existsSync(outFile)) {
+      log(`peers: the slave namespace run failed (exit ${r.status ?? r.signal})`);
+      continue;
+    }
+    rows.push(...JSON.parse(fs.readFileSync(outFile, 'utf8')));
+  }
+  B.detach(base);
+  return rows;
+}
+
+/** Child side (in the slave namespace): the rows of one N. */
+function peersRows(job) {
+  const { n, base, opts } = job;
+  const ulb = peersUl(opts);
+  const rows = [];
+  const runs = opts.runs ?? (opts.quick ? 3 : 10);
+  const slaves = fs.readFileSync('/proc/self/mountinfo', 'latin1').split('\n').filter((l) => / master:\d+/.test(l)).length;
+  const note = `${B.countAll()} mounts, ${slaves} of them slaves of a peer group of ${n + 1}; util-linux ${ulb.version}`;
+  const node0 = floor('node -e 0', [NODE, '-e', '0']);
+  const t = path.join(base, 't');
+  const fsroot = path.join(base, 'fs');
+  const fstab = path.join(base, 'fstab');
+  fs.mkdirSync(t, { recursive: true });
+  const want = (id) => job.only.includes(id);
+  const row = (id, op, arms, extra) => {
+    log(`${id}, N=${n} (slave namespace)`);
+    const r = { id, scenario: id, op, n, runs, note, arms: [...arms, node0], ...extra };
+    rows.push({ ...r, results: measure(r, opts) });
+  };
+  if (want('peers-list')) {
+    // The listing must be util-linux's, byte for byte: the warm-up runs (util-linux's first) compare.
+    let expected;
+    row('peers-list', 'mount (list all)', [ul('mount', [ulb.mount]), ts('mount', TSMOUNT, []),
+      floor('cat /proc/self/mountinfo', ['cat', '/proc/self/mountinfo'])], {
+      verifyOutput: (arm, r) => {
+        if (arm.role === 'util-linux') expected = r.stdout;
+        if (arm.role !== 'tsmount') return '';
+        if (lineCount(r.stdout) < n) return `listed only ${lineCount(r.stdout)} lines (expected > ${n})`;
+        return r.stdout === expected ? '' : 'output differs from util-linux';
+      },
+    });
+  }
+  if (want('peers-remount')) {
+    B.mount('peers-t', t, 'tmpfs', 0, 'size=4k');
+    row('peers-remount', 'mount -o remount,ro T (T a tmpfs of the slave namespace)', [
+      ul('mount -o remount,ro', [ulb.mount, '-o', 'remount,ro', t]), ts('mount -o remount,ro', TSMOUNT, ['-o', 'remount,ro', t])], {
+      setup: () => B.mount('tmpfs', t, null, B.MS_REMOUNT, 'size=4k'),
+      verify: (arm) => (arm.role === 'floor' || / ro[, ]/.test(mountinfoLine(t) || '') ? '' : `not read-only afterwards`),
+    });
+    while (B.detach(t)) { /* */ }
+  }
+  if (want('peers-umount')) {
+    const remount = () => {
+      while (B.detach(t)) { /* */ }
+      B.mount('peers-t', t, 'tmpfs', 0, 'size=4k');
+    };
+    row('peers-umount', 'umount T (T a tmpfs of the slave namespace)', [ul('umount', [ulb.umount, t]), ts('umount', TSUMOUNT, [t])], {
+      setup: remount,
+      verify: (arm) => (arm.role === 'floor' || !isMountPoint(t) ? '' : 'still mounted afterwards'),
+    });
+    while (B.detach(t)) { /* */ }
+  }
+  if (want('peers-mount-a')) {
+    B.freshDir(fsroot);
+    B.writeFstab(fstab, fsroot, PEERS_FSTAB);
+    B.mountFstab(fstab);
+    const count = () => B.countUnder(fsroot) - 1;
+    row('peers-mount-a', `mount -a -T FSTAB (${PEERS_FSTAB} entries, second run: all mounted)`, [
+      ul('mount -a', [ulb.mount, '-a', '-T', fstab]), ts('mount -a', TSMOUNT, ['-a', '-T', fstab])], {
+      verify: () => {
+        const c = count();
+        return c === PEERS_FSTAB ? '' : `${c} mounts afterwards, expected ${PEERS_FSTAB} (entries mounted again)`;
+      },
+    });
+  }
+  return rows;
+}
+
+/** `node bench/run.js --peers-child`: the slave-namespace half of scenarioPeers. */
+function peersChild() {
+  const job = JSON.parse(process.env.TSMOUNT_BENCH_PEERS_JOB);
+  SCRATCH = process.env.TSMOUNT_BENCH_SCRATCH;
+  B = require('./build');
+  TSROOT = job.tsroot;
+  TSMOUNT = job.tsmount;
+  TSUMOUNT = job.tsumount;
+  OUT_PROFILES = job.outProfiles;
+  setChildEnv(job.opts);
+  const rows = peersRows(job);
+  fs.writeFileSync(job.outFile, JSON.stringify(rows));
+}
+
 // ---- report ---------------------------------------------------------------------------------
 
 function sh(cmd, args) {
@@ -646,16 +793,20 @@ function rowSummary(row) {
   const t = row.results.find((r) => r.role === 'tsmount');
   const floors = row.results.filter((r) => r.role === 'floor');
   const ratio = u && t && u.median > 0 ? t.median / u.median : undefined;
-  return { u, t, floors, ratio };
+  // The peers rows also measure tsmount against a bare Node start-up in the same namespace.
+  const node0 = floors.find((f) => f.name === 'node -e 0');
+  const vsNode = row.id.startsWith('peers-') && node0 && t ? t.median / node0.median : undefined;
+  return { u, t, floors, ratio, vsNode };
 }
 
 function textTable(rows) {
   const lines = [];
   const head = ['scenario', 'N', 'util-linux ms', 'tsmount ms', 'ts/ul', 'floors / notes'];
   const data = rows.map((row) => {
-    const { u, t, floors, ratio } = rowSummary(row);
+    const { u, t, floors, ratio, vsNode } = rowSummary(row);
     const unit = row.unit ? ` ${row.unit}` : '';
     const notes = [...floors.map((f) => `${f.name}: ${fmt(f.median)}`)];
+    if (vsNode !== undefined) notes.push(`ts/(node -e 0) ${vsNode.toFixed(2)}`);
     for (const r of row.results) for (const p of r.problems || []) notes.push(`${r.name}: ${p}`);
     if (row.note && (row.id === 'umount-R')) notes.push(row.note);
     return [row.id + unit, String(row.n), cell(u), cell(t), ratio === undefined ? '–' : ratio.toFixed(2), notes.join('; ')];
@@ -671,8 +822,10 @@ function textTable(rows) {
 function mdTable(rows) {
   const lines = ['| scenario | N | util-linux | tsmount | ts/ul | floors / notes |', '|---|---|---|---|---|---|'];
   for (const row of rows) {
-    const { u, t, floors, ratio } = rowSummary(row);
+    const { u, t, floors, ratio, vsNode } = rowSummary(row);
     const notes = floors.map((f) => `${f.name}: ${fmt(f.median)} (${fmt(f.min)}–${fmt(f.max)})`);
+    if (vsNode !== undefined) notes.push(`ts/(node -e 0) **${vsNode.toFixed(2)}**`);
+    if (row.id.startsWith('peers-') && row.note) notes.push(row.note);
     for (const r of row.results) for (const p of r.problems || []) notes.push(`**${r.name}: ${p.replace(/\|/g, '\\|')}**`);
     if (row.note && row.id === 'umount-R') notes.push(row.note);
     const unit = row.unit ? ` (${row.unit})` : ' (ms)';
@@ -711,6 +864,16 @@ function targets(rows) {
   }
   speedup('remount', 50000, 2, 'remount,ro of one among 50,000 ≥ 2 × faster');
   speedup('umount-one', 50000, 2, 'umount of one among 50,000 ≥ 2 × faster');
+  for (const row of rows.filter((r) => r.id.startsWith('peers-'))) {
+    const { ratio, vsNode } = rowSummary(row);
+    if (row.id === 'peers-list') {
+      out.push({ target: `slave namespace, ${row.n} peers: list ≥ 2 × faster than util-linux`,
+        value: `${(1 / ratio).toFixed(2)} × faster (ts/ul ${ratio.toFixed(2)})`, met: ratio <= 0.5 && ok(row) });
+    } else {
+      out.push({ target: `slave namespace, ${row.n} peers: ${row.id.slice(6)} ≤ 1.6 × node -e 0`, value: `${vsNode.toFixed(2)} ×`,
+        met: vsNode <= 1.6 && ok(row) });
+    }
+  }
   const mem = find('mem', 50000);
   if (mem) {
     const t = mem.results.find((r) => r.role === 'tsmount');
@@ -768,7 +931,24 @@ function snapshotBuild(opts) {
 
 // ---- main -----------------------------------------------------------------------------------
 
+/** /dev/null and the environment of the commands under test. */
+function setChildEnv(opts) {
+  DEVNULL = fs.openSync('/dev/null', 'w');
+  CHILD_ENV = { ...process.env, LANG: 'C', LC_ALL: 'C', LIBMOUNT_UTAB: path.join(SCRATCH, 'utab'),
+    LIBMOUNT_FSTAB: path.join(SCRATCH, 'fstab.empty') };
+  // NODE_EXTRA_CA_CERTS makes every node start-up read a CA bundle (~70 ms on the reference VM),
+  // which no mount command needs: dropped unless --keep-env, like the other variables that change
+  // what a run does.
+  const drop = ['TSMOUNT_FAULT', 'TSMOUNT_DEBUG', 'LIBMOUNT_DEBUG', 'LIBMOUNT_MTAB', 'NODE_OPTIONS', 'TSMOUNT_BENCH_PEERS_JOB'];
+  if (!opts.keepEnv) drop.push('NODE_EXTRA_CA_CERTS');
+  for (const k of drop) delete CHILD_ENV[k];
+}
+
 function main() {
+  if (process.argv[2] === '--peers-child') {
+    peersChild();
+    return;
+  }
   const opts = parseCli(process.argv.slice(2));
   if (!inPrivateNamespace()) reexec();
   const t0 = Date.now();
@@ -780,15 +960,7 @@ function main() {
   B.mount('tmpfs', SCRATCH, 'tmpfs', 0, 'size=256m,mode=755');
   if (fs.existsSync('/run/mount')) B.mount('tmpfs', '/run/mount', 'tmpfs', 0, 'size=1m,mode=755');
   fs.writeFileSync(path.join(SCRATCH, 'fstab.empty'), '');
-  DEVNULL = fs.openSync('/dev/null', 'w');
-  CHILD_ENV = { ...process.env, LANG: 'C', LC_ALL: 'C', LIBMOUNT_UTAB: path.join(SCRATCH, 'utab'),
-    LIBMOUNT_FSTAB: path.join(SCRATCH, 'fstab.empty') };
-  // NODE_EXTRA_CA_CERTS makes every node start-up read a CA bundle (~70 ms on the reference VM),
-  // which no mount command needs: dropped unless --keep-env, like the other variables that change
-  // what a run does.
-  const drop = ['TSMOUNT_FAULT', 'TSMOUNT_DEBUG', 'LIBMOUNT_DEBUG', 'LIBMOUNT_MTAB', 'NODE_OPTIONS'];
-  if (!opts.keepEnv) drop.push('NODE_EXTRA_CA_CERTS');
-  for (const k of drop) delete CHILD_ENV[k];
+  setChildEnv(opts);
   OUT_PROFILES = path.join(opts.out, 'profiles');
 
   // bin/ts(u)mount.js load what `npm run build` makes; warn when src/ is newer than that.
@@ -810,7 +982,7 @@ function main() {
   if (newer.length) log(`warning: dist/ is older than ${newer.slice(0, 3).join(', ')}${newer.length > 3 ? ' …' : ''}: run \`npm run build\``);
   const build = snapshotBuild(opts);
   const sizes = sizesFor(opts);
-  const maxNeeded = Math.max(...sizes.table, ...sizes.umall, ...sizes.tree, ...sizes.fstab) + 200;
+  const maxNeeded = Math.max(...sizes.table, ...sizes.umall, ...sizes.tree, ...sizes.fstab, ...sizes.peers.map((n) => 2 * n + PEERS_FSTAB)) + 200;
   const mountMax = Number(fs.readFileSync('/proc/sys/fs/mount-max', 'utf8'));
   if (maxNeeded > mountMax) {
     process.stderr.write(`bench: fs.mount-max is ${mountMax}, sizes need ~${maxNeeded}\n`);
@@ -831,6 +1003,7 @@ function main() {
   if (wantGroup('fstab')) rows.push(...scenarioFstab(opts, want, sizes.fstab));
   if (wantGroup('tree')) rows.push(...scenarioTree(opts, want, sizes.tree));
   if (wantGroup('umall')) rows.push(...scenarioUmountAll(opts, want, sizes.umall));
+  if (wantGroup('peers')) rows.push(...scenarioPeers(opts, want, sizes.peers));
 
   const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const report = {
