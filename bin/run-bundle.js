@@ -13,7 +13,9 @@ module.exports = function runBundle(name) {
   const cacheFile = `${file}.v8cache`;
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    // V8 checks a cache against the source's length only: a rebuilt bundle of the same length would
+    // run the old code. A cache older than the bundle is not used (and is written again at exit).
+    if (fs.statSync(cacheFile).mtimeMs >= fs.statSync(file).mtimeMs) cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
