@@ -14,7 +14,6 @@
 //    write the directory cannot make root write anywhere else, and readers never see half a file.
 import * as fs from 'fs';
 import * as path from 'path';
-import { randomBytes } from 'crypto';
 import { mangle, unmangle } from './escape';
 import { decodeBytes, encodeBytes, osPath } from '../sys/bytes';
 import { isRealRoot } from '../lib/env';
@@ -217,6 +216,10 @@ function replaceFile(file: string, data: Buffer): void {
   const F = fs.constants;
   let tmp = '';
   let fd = -1;
+  // crypto is loaded here, not at start-up: requiring it costs every command several ms (more than
+  // the rest of the module graph), and only a utab update needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomBytes } = require('crypto') as typeof import('crypto');
   for (let attempt = 0; fd < 0; attempt++) {
     tmp = `${file}.${randomBytes(6).toString('base64url')}`;
     try {
