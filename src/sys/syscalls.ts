@@ -18,7 +18,7 @@ interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
-  ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; statx: KoffiFn;
+  ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -59,6 +59,7 @@ function load(): Bound {
       attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
     })), 'size_t']),
     statmount: S(['void *', 'void *', 'size_t', 'uint']),
+    listmount: S(['void *', 'void *', 'size_t', 'uint']),
     statx: C('statx', 'int', ['int', 'str', 'int', 'uint', 'void *']),
     ioctlPtr: C('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     ioctlInt: C('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
@@ -215,6 +216,18 @@ function call(name: string, shown: () => string, ctx: CallContext, fn: () => num
   return check(name, ret, err, ctx);
 }
 
+/**
+ * A call that only reads kernel state (statx, statmount, listmount): made even in a dry run, which
+ * looks mounts up as the real run does, and not traced (a table read is thousands of them).
+ */
+function query(name: string, ctx: CallContext, fn: () => number): number {
+  const fault = injected(name);
+  if (fault !== undefined) throw new MountError({ syscall: name, errno: fault, target: ctx.target });
+  const b = load();
+  const ret = fn();
+  return check(name, ret, ret < 0 ? b.errno() : 0, ctx);
+}
+
 // ---- the calls -------------------------------------------------------------
 
 /**
@@ -305,11 +318,29 @@ export function sysUnshare(flags: number): void {
 }
 
 export function sysStatmount(req: Buffer, buf: Buffer): void {
-  call('statmount', () => '<req>, <buf>', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
+  query('statmount', {}, () => load().statmount(numbers().statmount, req, buf, buf.length, 0));
+}
+
+/**
+ * statmount(2) for a loop over a whole table (one call per mount): the bound function with no
+ * wrapper per call, returning 0 or -errno. An injected fault applies to every call.
+ */
+export function statmountCaller(): (req: Buffer, buf: Buffer) => number {
+  const fault = injected('statmount');
+  if (fault !== undefined) return () => -fault;
+  const b = load();
+  const fn = b.statmount;
+  const nr = numbers().statmount;
+  return (req, buf) => (fn(nr, req, buf, buf.length, 0) < 0 ? -b.errno() : 0);
+}
+
+/** listmount(2) into `ids` (room for `count` 64-bit IDs); returns how many it wrote. */
+export function sysListmount(req: Buffer, ids: Buffer, count: number): number {
+  return query('listmount', {}, () => load().listmount(numbers().listmount, req, ids, count, 0));
 }
 
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
-  call('statx', () => `AT_FDCWD, ${q(path)}, ${flags}, ${mask}, <buf>`, { target: path }, () => load().statx(-100, cString(path), flags, mask, buf));
+  query('statx', { target: path }, () => load().statx(-100, cString(path), flags, mask, buf));
 }
 
 // ---- fs-context message log -------------------------------------------------

@@ -24,6 +24,14 @@ export interface MountEntry {
   uniqueId?: bigint;
 }
 
+/**
+ * The fields of a MountEntry a reader asks for (id and parent always come). A table read through
+ * statmount(2) carries only these (unasked strings are '', an unasked `optional` is empty); one
+ * read from mountinfo carries all. `optional` is shared:/master:/unbindable; `propagateFrom` adds
+ * propagate_from:, which costs the kernel a walk of the master's peer group per slave mount.
+ */
+export type MountField = 'devno' | 'root' | 'target' | 'vfsOptions' | 'optional' | 'propagateFrom' | 'fstype' | 'source' | 'fsOptions';
+
 export class MountinfoParseError extends Error {
   constructor(readonly line: number) {
     super(`mountinfo: parse error at line ${line}`);
@@ -82,15 +90,27 @@ export function parseMountinfo(text: string, skipBad = false): MountEntry[] {
   return out;
 }
 
-/** The mount table with its indexes. Entries keep mountinfo order (parents before children). */
-export class MountTable {
+/** What the "already mounted?" checks ask: a MountTable, or single statmount lookups (lib/tables.ts). */
+export interface MountView {
+  /** Every mount on `target` (canonical), topmost first; a lookup may stop early. */
+  mountsOn(target: string): Iterable<MountEntry>;
+  /** The mount `path` (canonical) is on: the topmost mount of the nearest mount point at or above it. */
+  containing(path: string): MountEntry | undefined;
+}
+
+/** The mount table with its indexes. Entries keep mountinfo order (ascending unique mount ID). */
+export class MountTable implements MountView {
   readonly entries: MountEntry[];
   private byTargetIdx?: Map<string, MountEntry[]>;
   private byIdIdx?: Map<number, MountEntry>;
   private childrenIdx?: Map<number, MountEntry[]>;
   private bySourceIdx?: Map<string, MountEntry[]>;
 
-  constructor(entries: MountEntry[]) {
+  /**
+   * @param fromMountinfo false for a table read through statmount(2), whose entries carry only the
+   *   fields its reader asked for.
+   */
+  constructor(entries: MountEntry[], readonly fromMountinfo = true) {
     this.entries = entries;
   }
 
@@ -151,6 +171,10 @@ export class MountTable {
     return this.byTarget.get(target) ?? [];
   }
 
+  mountsOn(target: string): MountEntry[] {
+    return this.allAt(target).slice().reverse();
+  }
+
   /**
    * The topmost mount on `target`: the one no other mount on the same mount point sits on.
    * mountinfo lists a mount after its parent, so the last one is the top unless a later
@@ -163,6 +187,16 @@ export class MountTable {
     const parents = new Set(list.map((e) => e.parent));
     for (let i = list.length - 1; i >= 0; i--) if (!parents.has(list[i].id)) return list[i];
     return list[list.length - 1];
+  }
+
+  containing(path: string): MountEntry | undefined {
+    for (let cur = path; ;) {
+      const e = this.topAt(cur);
+      if (e) return e;
+      if (cur === '/' || cur === '') return undefined;
+      const i = cur.lastIndexOf('/');
+      cur = i <= 0 ? '/' : cur.slice(0, i);
+    }
   }
 
   /** Mounts of `source`, in table order. */

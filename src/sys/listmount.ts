@@ -1,0 +1,28 @@
+// listmount(2) (Linux 6.8+): the unique IDs of the mounts of this namespace, or of those below one
+// mount, without the kernel composing anything about them.
+import { sysListmount } from './syscalls';
+
+/** listmount(2)'s "every mount of the namespace" (below the caller's root). */
+export const LSMT_ROOT = 0xffffffffffffffffn;
+
+/**
+ * The unique IDs of every mount below `under` (LSMT_ROOT: the whole namespace as this process
+ * sees it), `under` itself excluded unless it is LSMT_ROOT, in the order mountinfo lists them
+ * (ascending unique ID: both walk the namespace's rbtree), as 8-byte little-endian values.
+ */
+export function listMountIds(under: bigint = LSMT_ROOT): Buffer {
+  const chunks: Buffer[] = [];
+  const lreq = Buffer.alloc(32);
+  lreq.writeUInt32LE(32, 0);
+  lreq.writeBigUInt64LE(under, 8);
+  const batch = 8192;
+  for (;;) {
+    const ids = Buffer.alloc(8 * batch);
+    const n = sysListmount(lreq, ids, batch);
+    chunks.push(n === batch ? ids : ids.subarray(0, 8 * n));
+    if (n < batch) break;
+    lreq.writeBigUInt64LE(ids.readBigUInt64LE(8 * (n - 1)), 16); // go on after the last one listed
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
