@@ -6,6 +6,7 @@ import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
 import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
 import { Tables } from './lib/tables';
+import { readMountTable } from './lib/mount-table';
 import { MountTable, MountEntry, parseMountinfo, mergedOptions, propagationOf } from './tables/mountinfo';
 import { parseFstab, formatFstabEntry, Fstab, FstabEntry } from './tables/fstab';
 import { parseOptions as parseOptionString, OptionItem, formatOptions } from './options/parse';
@@ -105,7 +106,7 @@ export function listMounts(req: ListRequest = {}): ListedMount[] {
 
 /** The topmost mount on `target`, or undefined. */
 export function findMount(target: string): MountEntry | undefined {
-  return findMountFor(target, MountTable.read()).entry;
+  return findMountFor(target, readMountTable()).entry;
 }
 
 /** Parse a comma-separated option string as util-linux does (quotes, `\,`). */

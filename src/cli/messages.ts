@@ -3,7 +3,7 @@ import { MountFailure, UmountFailure } from '../lib/errors';
 import { strerror, errnoNumber, E } from '../sys/errno';
 import type { UtabUpdateError } from '../tables/utab';
 import { MountError, RequestError, RequestProblem } from '../sys/error';
-import { MountTable } from '../tables/mountinfo';
+import { readMountTable } from '../lib/mount-table';
 import { stat, lstat } from '../lib/paths';
 
 export const EXIT = { SUCCESS: 0, USAGE: 1, SYSERR: 2, SOFTWARE: 4, USER: 8, FILEIO: 16, FAIL: 32, SOMEOK: 64, EXEC: 126 } as const;
@@ -38,7 +38,7 @@ export function kernelNotes(prog: string, messages: readonly string[], verbose: 
 function mountedElsewhere(source: string | undefined, target: string): string | undefined {
   if (!source) return undefined;
   try {
-    const t = MountTable.read();
+    const t = readMountTable(['target', 'source']);
     const l = t.withSource(source).filter((e) => e.target !== target);
     return l.length ? l[0].target : undefined;
   } catch {
@@ -55,7 +55,7 @@ function underSharedMount(dir: string | undefined): boolean {
   const slash = dir.lastIndexOf('/');
   if (slash < 0) return false;
   try {
-    const t = MountTable.read();
+    const t = readMountTable(['target', 'optional']);
     for (let p = slash > 0 ? dir.slice(0, slash) : dir; ; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) {
       const e = t.topAt(p);
       if (e) return e.optional.some((o) => o.startsWith('shared:'));

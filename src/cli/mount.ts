@@ -12,12 +12,10 @@ import { Tables } from '../lib/tables';
 import { enterNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { dryRunCalls } from '../exec/dry-run';
-import * as fs from 'fs';
-import { MountTable } from '../tables/mountinfo';
+import { readMountTable, readRawTable } from '../lib/mount-table';
 import { readUtab } from '../tables/utab';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
-import { decodeBytes } from '../sys/bytes';
 
 const SPEC: ArgSpec = {
   shortWithValue: 'LUoOtTN',
@@ -89,9 +87,9 @@ interface ListFormat {
 }
 
 function list(prog: string, out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
-  // Listing never needs koffi: only the lister is loaded.
+  // Only the lister is loaded (and koffi for listmount/statmount, see lib/mount-table.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { listMounts, formatListing, labelOfSource } = require('../lib/list') as typeof import('../lib/list');
+  const { listMounts, formatListing, formatListingEntries, labelOfSource, LIST_FIELDS } = require('../lib/list') as typeof import('../lib/list');
   if (format.json || format.columns !== undefined) {
     let cols: Column[];
     try {
@@ -100,14 +98,18 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
       out.stderr([`${prog}: ${(e as Error).message}`]);
       return EXIT.USAGE;
     }
-    const table = MountTable.read();
+    // PROPAGATION shows shared/slave/unbindable: asked for only when it is a column.
+    const table = readMountTable(cols.includes('PROPAGATION') ? [...LIST_FIELDS, 'optional'] : LIST_FIELDS);
     const mounts = listMounts({ types }, table);
     if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
     return EXIT.SUCCESS;
   }
-  // The classic listing: one pass over the mountinfo text.
-  const text = formatListing(decodeBytes(fs.readFileSync('/proc/self/mountinfo')), readUtab(), types, labels ? labelOfSource : undefined);
+  // The classic listing: one pass over the mountinfo text, or over statmount's entries.
+  const raw = readRawTable(LIST_FIELDS);
+  const labelOf = labels ? labelOfSource : undefined;
+  const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf)
+    : formatListingEntries(raw.entries, readUtab(), types, labelOf);
   if (text) out.stdout([text.slice(0, -1)]);
   return EXIT.SUCCESS;
 }

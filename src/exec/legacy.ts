@@ -6,7 +6,8 @@ import * as path from 'path';
 import { sysMount, sysUmount2, sysOpen, closeFd, sideEffect } from '../sys/syscalls';
 import { MS, MOUNT_ATTR, MNT, O, MS_PER_MOUNT } from '../sys/constants';
 import { lookupOption } from '../options/table';
-import { MountTable, MountEntry } from '../tables/mountinfo';
+import { MountEntry } from '../tables/mountinfo';
+import { readMountTable } from '../lib/mount-table';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { BindStep, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
@@ -97,7 +98,7 @@ export function legacyMove(step: MoveStep, targetFd?: number): void {
   if (step.attrSet || step.attrClr) {
     // As the fd-based executor: the flags first, on the mount where it is, then the move.
     // mount(2) sets per-mount flags only all at once: the mount's others are read and kept.
-    const now = MountTable.read().topAt(step.source);
+    const now = readMountTable(['target', 'vfsOptions']).topAt(step.source);
     sysMount('none', step.source, null, MS.REMOUNT | MS.BIND | adjustedMs(now?.vfsOptions ?? '', step.attrSet, step.attrClr), null);
   }
   sysMount(step.source, at(step.target, targetFd), null, MS.MOVE, null, step.target);
@@ -157,7 +158,7 @@ export function adjustedMs(vfsOptions: string, set: number, clr: number): number
  * tree, each keeping its own other flags. The mount table is read once for the whole tree.
  */
 export function legacyRecursiveAttrs(target: string, set: number, clr: number, from = target): void {
-  const table = MountTable.read();
+  const table = readMountTable(['target', 'vfsOptions']);
   const top = table.topAt(from);
   // The tree at `from`: the mount there and everything below it; a directory that is no mount
   // point (an rbind source) has the mounts below it. A new mount that a dry run did not make is

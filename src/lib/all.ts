@@ -9,6 +9,7 @@ import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mou
 import { withPrefix } from './paths';
 import { MountFailure, nofailApplies } from './errors';
 import { runToEnd, Steps } from './steps';
+import { MOUNTED_FIELDS, UMOUNT_FIELDS } from './mount-table';
 
 /** 'helper-failed': a /sbin/mount.TYPE helper ran and exited non-zero (result.helperStatus). */
 export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed' | 'helper-failed';
@@ -64,7 +65,8 @@ export function* mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (e
       }
       const target = withPrefix(req.targetPrefix, entry.target);
       const bind = parseOptions(entry.options).some((o) => o.name === 'bind' || o.name === 'rbind');
-      if (isAlreadyMounted(tables.mounts(), entry.source, target, { bind })) {
+      // One statx + statmount of the target per entry (Linux 6.8+), not the whole table.
+      if (isAlreadyMounted(tables.mountView(MOUNTED_FIELDS), entry.source, target, { bind })) {
         onEvent({ entry, status: 'already' });
         continue;
       }
@@ -117,7 +119,7 @@ export function remountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: R
 export function* remountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: RemountAllEvent) => void): Steps<MountAllSummary> {
   let mounted = 0;
   let failed = 0;
-  const entries = tables.mounts().entries.slice();
+  const entries = tables.mounts(UMOUNT_FIELDS).entries.slice();
   const options = optionsWithUtab(tables);
   let first = true;
   for (const e of entries) {

@@ -1,5 +1,6 @@
 // Listing: the mount table with utab's userspace options merged in, as mount(8) shows it.
-import { MountEntry, MountTable, mergedOptions } from '../tables/mountinfo';
+import { MountEntry, MountTable, MountField, mergedOptions } from '../tables/mountinfo';
+import { readMountTable } from './mount-table';
 import { unmangle } from '../tables/escape';
 import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
@@ -31,7 +32,7 @@ export function displaySource(e: MountEntry): string {
   return e.source;
 }
 
-export function listMounts(req: ListRequest = {}, table: MountTable = MountTable.read(), utab: UtabEntry[] = readUtab()): ListedMount[] {
+export function listMounts(req: ListRequest = {}, table: MountTable = readMountTable(), utab: UtabEntry[] = readUtab()): ListedMount[] {
   const idx = new UtabIndex(utab);
   const out: ListedMount[] = [];
   for (const e of table.entries) {
@@ -59,14 +60,59 @@ function shown(path: string): string {
 }
 
 /**
+ * The classic listing's lines, one mount at a time: filtered by -t, autofs "ignore" mounts left
+ * out, utab's userspace options appended, an autoclear loop device shown as its backing file.
+ */
+class Listing {
+  private readonly idx: UtabIndex;
+  private readonly hasUtab: boolean;
+  private readonly parts: string[] = [];
+
+  constructor(utab: UtabEntry[], private readonly types?: string, private readonly labels?: (source: string) => string | undefined) {
+    this.idx = new UtabIndex(utab);
+    this.hasUtab = utab.length > 0;
+  }
+
+  /** Does -t leave this type out? (Asked first: the other fields are not needed then.) */
+  skips(fstype: string): boolean {
+    return this.types !== undefined && !matchFsType(fstype, this.types);
+  }
+
+  add(source: string, target: string, fstype: string, vfs: string, fsOpts: string, id: () => number, uniqueId?: bigint): void {
+    if (fstype === 'autofs' && fsOpts.includes('ignore')) return;
+    const rawSource = source;
+    if (source.startsWith('/dev/loop')) {
+      const li = loopInfo(source);
+      if (li && li.autoclear) source = li.backingFile;
+    }
+    let opts = mergedOptions({ vfsOptions: vfs, fsOptions: fsOpts });
+    if (this.hasUtab) {
+      const u = this.idx.find(id(), target, uniqueId);
+      if (u?.options) opts += `,${u.options}`;
+    }
+    let out = `${shown(source)} on ${shown(target)} type ${fstype} (${opts})`;
+    if (this.labels) {
+      const l = this.labels(rawSource);
+      if (l) out += ` [${l}]`;
+    }
+    this.parts.push(out);
+  }
+
+  text(): string {
+    return this.parts.length ? this.parts.join('\n') + '\n' : '';
+  }
+}
+
+/** What the classic listing reads of each mount (statmount is asked for these only). */
+export const LIST_FIELDS: readonly MountField[] = ['target', 'source', 'fstype', 'vfsOptions', 'fsOptions'];
+
+/**
  * The classic listing (`mount`, `mount -t TYPES`) straight from mountinfo text: one pass over
  * the lines, no entry objects, one output string. Equivalent to listMounts() + formatting, and
  * several times cheaper on 50,000-mount tables.
  */
 export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined): string {
-  const idx = new UtabIndex(utab);
-  const hasUtab = utab.length > 0;
-  const parts: string[] = [];
+  const out = new Listing(utab, types, labels);
   let start = 0;
   const n = text.length;
   while (start < n) {
@@ -88,31 +134,26 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
     const f3 = f2 < 0 ? -1 : line.indexOf(' ', f2 + 1);
     if (f2 < 0) continue;
     const fstype = unesc(line.slice(f1, f2));
-    if (types !== undefined && !matchFsType(fstype, types)) continue;
+    if (out.skips(fstype)) continue;
     const vfs = line.slice(s5 + 1, s6 < 0 || s6 > sep ? sep : s6);
-    const fsOpts = f3 < 0 ? '' : line.slice(f3 + 1);
-    if (fstype === 'autofs' && fsOpts.includes('ignore')) continue;
+    // Option values are escaped as paths are (overlay's lowerdir=/a\0402): listed unescaped, as util-linux does.
+    const fsOpts = f3 < 0 ? '' : unesc(line.slice(f3 + 1));
     const target = unesc(line.slice(s4 + 1, s5));
-    let source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
-    const rawSource = source;
-    if (source.startsWith('/dev/loop')) {
-      const li = loopInfo(source);
-      if (li && li.autoclear) source = li.backingFile;
-    }
-    let opts = mergedOptions({ vfsOptions: vfs, fsOptions: fsOpts });
-    if (hasUtab) {
-      const id = Number(line.slice(0, s1));
-      const u = idx.find(id, target);
-      if (u?.options) opts += `,${u.options}`;
-    }
-    let out = `${shown(source)} on ${shown(target)} type ${fstype} (${opts})`;
-    if (labels) {
-      const l = labels(rawSource);
-      if (l) out += ` [${l}]`;
-    }
-    parts.push(out);
+    const source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
+    out.add(source, target, fstype, vfs, fsOpts, () => Number(line.slice(0, s1)));
   }
-  return parts.length ? parts.join('\n') + '\n' : '';
+  return out.text();
+}
+
+/** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as formatListing. */
+export function formatListingEntries(entries: readonly MountEntry[], utab: UtabEntry[], types?: string,
+  labels?: (source: string) => string | undefined): string {
+  const out = new Listing(utab, types, labels);
+  for (const e of entries) {
+    if (out.skips(e.fstype)) continue;
+    out.add(e.source, e.target, e.fstype, e.vfsOptions, e.fsOptions, () => e.id, e.uniqueId);
+  }
+  return out.text();
 }
 
 function unesc(s: string): string {

@@ -2,13 +2,14 @@
 // fstab (or, for a remount, the mount table), and whether a filesystem is already mounted there.
 import { parseOptions, OptionItem } from '../options/parse';
 import { ResolvedOptions } from '../options/resolve';
-import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
+import { mergedOptions, MountEntry, MountTable, MountView } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { parseTag, resolveTag } from '../devices/tags';
 import { loopInfo } from '../devices/loop';
 import { Tables } from './tables';
 import { canonical, isRegularFile } from './paths';
 import { RequestError } from '../sys/error';
+import { LOOKUP_FIELDS } from './mount-table';
 import type { MountRequest } from './mount';
 
 export function parseSources(s: string | undefined): { fstab: boolean; mtab: boolean } {
@@ -67,7 +68,7 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
   }
   if (cmd.remount && src.mtab) {
     const key = req.target ?? req.source ?? '';
-    const mi = tables.mountAt(canonical(key)) ?? topmostBySource(tables.mounts(), key);
+    const mi = tables.mountAt(canonical(key)) ?? topmostBySource(tables.mounts(LOOKUP_FIELDS), key);
     if (mi) {
       out.fromMounts = mi;
       out.source = mi.source;
@@ -91,11 +92,16 @@ function topmostBySource(table: MountTable, source: string): MountEntry | undefi
   return list[list.length - 1];
 }
 
-/** Is this filesystem already mounted there? (mount -a, --onlyonce): source, root and target compared. */
-export function isAlreadyMounted(table: MountTable, source: string | undefined, target: string, opts: { bind?: boolean } = {}): boolean {
+/**
+ * Is this filesystem already mounted there? (mount -a, --onlyonce): source, root and target
+ * compared. `view` is the table, or statmount lookups of the target (Tables.mountView).
+ */
+export function isAlreadyMounted(view: MountView, source: string | undefined, target: string, opts: { bind?: boolean } = {}): boolean {
   const tgt = canonical(target);
-  const list = table.allAt(tgt);
-  if (!list.length || source === undefined) return false;
+  if (source === undefined) return false;
+  const mounts = view.mountsOn(tgt)[Symbol.iterator]();
+  const top = mounts.next();
+  if (top.done) return false;
   let src = source;
   const tag = parseTag(source);
   if (tag) src = resolveTag(tag) ?? source;
@@ -106,13 +112,16 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
   let holderSource: string | undefined;
   if (opts.bind) {
     const c = canonical(src);
-    const holder = mountContaining(table, c);
+    const holder = view.containing(c);
     if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
     holderSource = holder?.source;
   }
   // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
   const canonSrc = src.includes('/') ? canonical(src) : src;
-  for (const e of list) {
+  // Topmost first: the mount a second `mount -a` finds is nearly always the top one, and the
+  // mounts under it are looked up only when it is not.
+  for (let it: IteratorResult<MountEntry> = top; !it.done; it = mounts.next()) {
+    const e = it.value;
     if (opts.bind) {
       if (e.root === root && e.source === holderSource) return true;
       continue;
@@ -129,15 +138,4 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
 function joinRoot(root: string, rel: string): string {
   if (root === '/') return rel.startsWith('/') ? rel : `/${rel}`;
   return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
-}
-
-function mountContaining(table: MountTable, p: string): MountEntry | undefined {
-  let cur = p;
-  for (;;) {
-    const e = table.topAt(cur);
-    if (e) return e;
-    if (cur === '/' || cur === '') return undefined;
-    const i = cur.lastIndexOf('/');
-    cur = i <= 0 ? '/' : cur.slice(0, i);
-  }
 }

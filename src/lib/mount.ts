@@ -15,6 +15,7 @@ import { Tables } from './tables';
 import { withPrefix } from './paths';
 import { prepare, Prepared, NofailSkip } from './prepare';
 import { isAlreadyMounted } from './lookup';
+import { MOUNTED_FIELDS } from './mount-table';
 import { completeHelperUtab, moveUtab, recordFakeUtab, recordUtab } from './record';
 
 export { isAlreadyMounted } from './lookup';
@@ -116,7 +117,7 @@ export function mountRequest(req: MountRequest, tables: Tables = new Tables()): 
 
 function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult {
   const input = prep.input;
-  if (req.onlyOnce && isAlreadyMounted(tables.mounts(), input.source, input.target, { bind: prep.kind === 'bind' })) {
+  if (req.onlyOnce && isAlreadyMounted(tables.mountView(MOUNTED_FIELDS), input.source, input.target, { bind: prep.kind === 'bind' })) {
     throw new RequestError({ code: 'already-mounted' }, input.target);
   }
   const plan = planMount(input);

@@ -23,6 +23,7 @@ import { parseSize } from '../options/size';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
 import { lookupTables, Lookup, isAlreadyMounted } from './lookup';
+import { MOUNTED_FIELDS } from './mount-table';
 import { detectType, guessTypes } from './fstype';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists, sourceKeptAsWritten, stat } from './paths';
 import { userId, groupId } from './users';
@@ -321,7 +322,7 @@ function loopStage(req: MountRequest, tables: Tables, m: Merged, i: LoopIn): Loo
   const sizelimit = settings.sizelimit !== undefined ? parseSize(settings.sizelimit) : 0;
   if (offset === undefined || sizelimit === undefined) throw optionsError(items, given);
   // The same file, offset already mounted on this very target: nothing to do but say so.
-  if (isAlreadyMounted(tables.mounts(), source, target) && offset === 0) {
+  if (isAlreadyMounted(tables.mountView(MOUNTED_FIELDS), source, target) && offset === 0) {
     throw new RequestError({ code: 'source-already-mounted', source }, given);
   }
   const match = findLoopMatch(listLoopDevices(), source, offset, sizelimit);

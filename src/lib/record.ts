@@ -4,7 +4,8 @@ import { parseOptions, formatOptions } from '../options/parse';
 import { Plan } from '../plan/types';
 import { ExecResult } from '../exec/run';
 import { statmountAt } from '../sys/statmount';
-import { MountEntry, MountTable } from '../tables/mountinfo';
+import { MountEntry } from '../tables/mountinfo';
+import { readMountTable, LOOKUP_FIELDS } from './mount-table';
 import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
 import { Tables } from './tables';
@@ -63,15 +64,15 @@ export function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | un
 function mountNowAt(target: string, beneath = false): MountEntry | undefined {
   if (beneath) {
     // Attached beneath the top mount: the new mount is the one the top now sits on.
-    const table = MountTable.read();
+    const table = readMountTable(LOOKUP_FIELDS);
     const top = table.topAt(target);
     const under = top && table.byId(top.parent);
     return under && under.target === target ? under : undefined;
   }
   try {
-    return statmountAt(target);
+    return statmountAt(target, LOOKUP_FIELDS);
   } catch {
-    return MountTable.read().topAt(target);
+    return readMountTable(LOOKUP_FIELDS).topAt(target);
   }
 }
 

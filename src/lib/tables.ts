@@ -6,13 +6,59 @@ import { readUtab, UtabEntry, UtabIndex, utabWritable } from '../tables/utab';
 import { defaultFstabPath } from './env';
 import { canonical, isPseudoFs, isNetworkFs } from './paths';
 import { parseTag, resolveTag, sameTag, deviceHasTag } from '../devices/tags';
-import { statmountAt } from '../sys/statmount';
+import { statmountAt, statmountOf, statmountStack, StatmountEntry } from '../sys/statmount';
 import { MountError } from '../sys/error';
-import { MountEntry } from '../tables/mountinfo';
+import { MountEntry, MountField, MountView } from '../tables/mountinfo';
+import { readMountTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
+
+/** A table of every field (mountinfo's tables always are). */
+const ALL_MOUNT_FIELDS: readonly MountField[] = ['devno', 'root', 'target', 'vfsOptions', 'optional', 'propagateFrom', 'fstype',
+  'source', 'fsOptions'];
+
+/**
+ * MountView through statmount: the stack of mounts on a path is its topmost mount and the parents
+ * under it on the same mount point. Unlike the table it does not see a mount hidden under an
+ * over-mount of a directory above it (nothing can reach that one through the path any more).
+ */
+class StatmountView implements MountView {
+  private fallback?: MountView;
+  constructor(private readonly fields: readonly MountField[], private readonly table: () => MountView) {}
+
+  *mountsOn(target: string): Generator<MountEntry> {
+    let top: StatmountEntry | undefined;
+    if (!this.fallback) {
+      try {
+        top = statmountAt(target, this.fields);
+      } catch (e) {
+        if (!(e instanceof MountError)) throw e;
+        this.fallback = this.table();
+      }
+    }
+    if (this.fallback) yield* this.fallback.mountsOn(target);
+    else if (top) yield* statmountStack(top, this.fields);
+  }
+
+  containing(path: string): MountEntry | undefined {
+    if (this.fallback) return this.fallback.containing(path);
+    try {
+      // A path that does not exist is held by the mount of its nearest existing ancestor.
+      for (let p = path; ; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) {
+        const e: StatmountEntry | undefined = statmountOf(p, this.fields);
+        if (e || p === '/' || p === '') return e;
+      }
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      this.fallback = this.table();
+      return this.fallback.containing(path);
+    }
+  }
+}
 
 export class Tables {
   private fstabCache?: Fstab;
   private mountCache?: MountTable;
+  /** The fields the cached table carries (a statmount read has only those asked for). */
+  private mountFields: ReadonlySet<MountField> = new Set();
   private utabCache?: UtabEntry[];
   private utabWritableCache?: boolean;
   private utabIndexCache?: UtabIndex;
@@ -47,9 +93,22 @@ export class Tables {
     return this.fstabCache;
   }
 
-  mounts(): MountTable {
-    if (!this.mountCache) this.mountCache = MountTable.read();
+  /**
+   * The whole mount table, read once per run (lib/mount-table.ts picks mountinfo or statmount).
+   * `fields`: what the caller reads of each entry; a cached table without them is read again.
+   */
+  mounts(fields: readonly MountField[] = ALL_MOUNT_FIELDS): MountTable {
+    if (!this.mountCache || fields.some((f) => !this.mountFields.has(f))) {
+      const all = this.mountCache ? [...new Set([...this.mountFields, ...fields])] : fields;
+      this.mountCache = readMountTable(all);
+      this.mountFields = new Set(this.mountCache.fromMountinfo ? ALL_MOUNT_FIELDS : all);
+    }
     return this.mountCache;
+  }
+
+  /** Single lookups go to statx + statmount (Linux 6.8+) while no table is loaded (TSMOUNT_NO_STATMOUNT: never). */
+  private lookupsByStatmount(): boolean {
+    return !this.mountCache && !process.env.TSMOUNT_NO_STATMOUNT;
   }
 
   /**
@@ -57,14 +116,45 @@ export class Tables {
    * loaded yet: statx + statmount (Linux 6.8+) find that one mount; mountinfo is the fallback.
    */
   mountAt(path: string): MountEntry | undefined {
-    if (!this.mountCache && !process.env.TSMOUNT_NO_STATMOUNT) {
+    if (this.lookupsByStatmount()) {
       try {
-        return statmountAt(path);
+        return statmountAt(path, LOOKUP_FIELDS);
       } catch (e) {
         if (!(e instanceof MountError)) throw e;
       }
     }
-    return this.mounts().topAt(path);
+    return this.mounts(LOOKUP_FIELDS).topAt(path);
+  }
+
+  /**
+   * The mounts at and below `path`'s mount point as `umount -R` needs them: the stack of mounts on
+   * it and everything under the bottom one, without reading the rest of the table (statmount of the
+   * top, its parents on the same mount point, listmount of the bottom one's subtree). Undefined when
+   * `path` is no mount point or statmount cannot serve (the caller reads the whole table then).
+   */
+  subtreeAt(path: string, fields: readonly MountField[]): { table: MountTable; bottom: MountEntry } | undefined {
+    if (!this.lookupsByStatmount()) return undefined;
+    try {
+      const top = statmountAt(path, fields);
+      if (!top) return undefined;
+      let bottom = top;
+      for (const e of statmountStack(top, fields)) bottom = e;
+      const table = readSubtree(bottom, fields);
+      return table && { table, bottom: table.entries[0] };
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      return undefined;
+    }
+  }
+
+  /**
+   * What is mounted where, for the "already mounted?" checks of mount -a and --onlyonce: the table
+   * when it is loaded, else one statx + statmount per question (Linux 6.8+), so a run over fstab
+   * never reads the whole table.
+   */
+  mountView(fields: readonly MountField[]): MountView {
+    if (!this.lookupsByStatmount()) return this.mounts(fields);
+    return new StatmountView(fields, () => this.mounts(fields));
   }
 
   /** Forget the mount table (after this run changed it and needs a fresh view). */

@@ -18,6 +18,7 @@ import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
 import { Tables } from './tables';
 import { canonical, isDirectory, isRegularFile, lstat } from './paths';
 import { UmountFailure } from './errors';
+import { UMOUNT_FIELDS } from './mount-table';
 
 const USER_IDS = { userId, groupId };
 
@@ -229,7 +230,7 @@ export function umountSpec(spec: string, req: UmountRequest, tables: Tables): Um
     const entry = tables.mountAt(req.noCanonicalize ? spec : canonical(spec));
     if (entry) return umountFound({ target: entry.target, entry }, req, tables);
   }
-  const found = findMountFor(spec, tables.mounts(), req.noCanonicalize);
+  const found = findMountFor(spec, tables.mounts(UMOUNT_FIELDS), req.noCanonicalize);
   // Not root and not in the mount table: util-linux says "not mounted" before any syscall.
   if (!found.entry && isUser()) throw new RequestError({ code: 'not-mounted' }, found.target);
   return umountFound(found, req, tables);
@@ -272,15 +273,10 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
 
 /** umount -R, one mount per step (the lookup happens at the first step). */
 export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): Steps<void> {
-  const table = tables.mounts();
-  const found = findMountFor(spec, table, req.noCanonicalize);
-  if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
   // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
   // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
   // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
-  const stack = table.allAt(found.entry.target);
-  const ids = new Set(stack.map((e) => e.id));
-  const bottom = stack.find((e) => !ids.has(e.parent)) ?? found.entry;
+  const { table, bottom } = subtreeOf(spec, req, tables);
   let first = true;
   try {
     for (const e of [...table.descendants(bottom), bottom]) {
@@ -291,6 +287,24 @@ export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: 
   } finally {
     tables.invalidateMounts();
   }
+}
+
+/**
+ * The bottom of the stack of mounts on what `spec` names, and a table holding it and everything
+ * below it: for a mount point, listmount(2) of just that subtree (Linux 6.8+), else the whole table.
+ */
+function subtreeOf(spec: string, req: UmountRequest, tables: Tables): { table: MountTable; bottom: MountEntry } {
+  if (spec.startsWith('/')) {
+    // As findMountFor: the path as written, then its canonical form.
+    const sub = tables.subtreeAt(spec, UMOUNT_FIELDS) ?? (req.noCanonicalize ? undefined : tables.subtreeAt(canonical(spec), UMOUNT_FIELDS));
+    if (sub) return sub;
+  }
+  const table = tables.mounts(UMOUNT_FIELDS);
+  const found = findMountFor(spec, table, req.noCanonicalize);
+  if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
+  const stack = table.allAt(found.entry.target);
+  const ids = new Set(stack.map((e) => e.id));
+  return { table, bottom: stack.find((e) => !ids.has(e.parent)) ?? found.entry };
 }
 
 /** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */
@@ -314,7 +328,7 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
 /** umount -a, one mount per step. */
 export function* umountAllSteps(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
   onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void, onIgnored?: (e: MountEntry) => void): Steps<number> {
-  const table = tables.mounts();
+  const table = tables.mounts(UMOUNT_FIELDS);
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
   const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
   let rc = 0;
@@ -355,7 +369,7 @@ export function umountAllTargets(spec: string, req: UmountRequest, tables: Table
 /** umount -A, one mount per step. */
 export function* umountAllTargetsSteps(spec: string, req: UmountRequest, tables: Tables, recursive: boolean,
   onDone: (r: UmountResult) => void): Steps<void> {
-  const table = tables.mounts();
+  const table = tables.mounts([...UMOUNT_FIELDS, 'devno']);
   const found = findMountFor(spec, table, req.noCanonicalize);
   if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
   const devno = found.entry.devno;

@@ -1,0 +1,97 @@
+// The whole mount table, from whichever of the kernel's two interfaces costs less in this namespace.
+//
+// /proc/self/mountinfo: the kernel composes every field of every line. For a mount that is a slave
+// it also finds propagate_from: by walking the master's peer group (get_dominating_id), so in a
+// slave namespace of large peer groups (systemd services, container runtimes, Kubernetes nodes)
+// one read costs O(mounts × peers): 3,000 binds of a shared mount take ~120 ms to list there.
+// listmount(2) + statmount(2) (Linux 6.8+): one call per mount, asking only for the fields the
+// command needs and never for propagate_from unless it is shown; through koffi each call costs a
+// little more than a mountinfo line where nothing is a slave.
+//
+// The choice, measured (docs/performance.md): listmount gives the IDs; a sample of them is asked
+// for its propagation only (statmount MNT_BASIC, no strings). A namespace where no sampled mount is
+// a slave is read from mountinfo (there it is the cheaper of the two at every size); one with
+// slaves is read with statmount, whose cost does not depend on the peer groups.
+import { MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
+import { decodeBytes } from '../sys/bytes';
+import { MountError } from '../sys/error';
+import {
+  listMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, ALL_FIELDS, StatmountEntry, sampleHasSlave,
+} from '../sys/statmount';
+import * as fs from 'fs';
+
+export type TableSource = 'statmount' | 'mountinfo';
+
+/** Single-mount lookups (remount, umount, utab records): every field but propagation. */
+export const LOOKUP_FIELDS: readonly MountField[] = ['devno', 'root', 'target', 'vfsOptions', 'fstype', 'source', 'fsOptions'];
+/** What umount (-a, -R, -A) and remount -a read of each mount: where, what, and the options -O matches. */
+export const UMOUNT_FIELDS: readonly MountField[] = ['target', 'source', 'fstype', 'vfsOptions', 'fsOptions'];
+/** The "already mounted?" check: what is at the target, and for a bind the root within its filesystem. */
+export const MOUNTED_FIELDS: readonly MountField[] = ['target', 'source', 'root'];
+
+/** A table as read: mountinfo's text (parsed by whoever needs it) or statmount's entries. */
+export type RawTable = { source: 'mountinfo'; text: string } | { source: 'statmount'; entries: StatmountEntry[] };
+
+/** How many mounts the choice asks for their propagation (evenly spread over the table). */
+export const SAMPLE = 64;
+
+function mountinfoText(): string {
+  return decodeBytes(fs.readFileSync('/proc/self/mountinfo'));
+}
+
+/**
+ * TSMOUNT_MOUNT_TABLE=mountinfo|statmount forces a source (benchmarks, tests); TSMOUNT_NO_STATMOUNT=1
+ * (no statmount at all, not even for single lookups) means mountinfo.
+ */
+function forced(env: NodeJS.ProcessEnv = process.env): TableSource | undefined {
+  if (env.TSMOUNT_NO_STATMOUNT) return 'mountinfo';
+  const v = env.TSMOUNT_MOUNT_TABLE;
+  return v === 'mountinfo' || v === 'statmount' ? v : undefined;
+}
+
+/** The table with these fields (a statmount read carries only them; mountinfo carries all). */
+export function readRawTable(fields: readonly MountField[] = ALL_FIELDS): RawTable {
+  const force = forced();
+  if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfoText() };
+  let ids: Buffer;
+  try {
+    ids = listMountIds();
+  } catch (e) {
+    // Linux before 6.8 (no listmount), a seccomp filter, or no koffi for this architecture:
+    // listing needs none of them, mountinfo serves.
+    if (e instanceof MountError && !isUnsupported(e)) throw e;
+    markUnsupported();
+    return { source: 'mountinfo', text: mountinfoText() };
+  }
+  try {
+    if (force !== 'statmount' && !sampleHasSlave(ids, SAMPLE)) return { source: 'mountinfo', text: mountinfoText() };
+    return { source: 'statmount', entries: statmountEach(ids, fields) };
+  } catch (e) {
+    // A kernel that cannot give these fields (before 6.15: no supported_mask): mountinfo.
+    if (!isUnsupported(e)) throw e;
+    markUnsupported();
+    return { source: 'mountinfo', text: mountinfoText() };
+  }
+}
+
+/** The table, indexed. */
+export function readMountTable(fields: readonly MountField[] = ALL_FIELDS): MountTable {
+  const raw = readRawTable(fields);
+  return raw.source === 'mountinfo' ? new MountTable(parseMountinfo(raw.text, true)) : new MountTable(raw.entries, false);
+}
+
+/**
+ * The mounts below the mount with unique ID `under` (its whole subtree, over-mounts included), with
+ * `top` itself first: listmount(2) lists exactly them, so nothing else is asked about. Undefined
+ * when statmount cannot serve (the caller reads the whole table then).
+ */
+export function readSubtree(top: StatmountEntry, fields: readonly MountField[]): MountTable | undefined {
+  if (forced() === 'mountinfo' || statmountUnsupported()) return undefined;
+  try {
+    return new MountTable([top, ...statmountEach(listMountIds(top.uniqueId), fields)], false);
+  } catch (e) {
+    if (!(e instanceof MountError) || !isUnsupported(e)) throw e;
+    markUnsupported();
+    return undefined;
+  }
+}
