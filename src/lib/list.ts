@@ -146,7 +146,7 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
 }
 
 /** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as formatListing. */
-export function formatListingEntries(entries: readonly MountEntry[], utab: UtabEntry[], types?: string,
+export function formatListingEntries(entries: Iterable<MountEntry>, utab: UtabEntry[], types?: string,
   labels?: (source: string) => string | undefined): string {
   const out = new Listing(utab, types, labels);
   for (const e of entries) {

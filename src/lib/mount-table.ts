@@ -29,8 +29,11 @@ export const UMOUNT_FIELDS: readonly MountField[] = ['target', 'source', 'fstype
 /** The "already mounted?" check: what is at the target, and for a bind the root within its filesystem. */
 export const MOUNTED_FIELDS: readonly MountField[] = ['target', 'source', 'root'];
 
-/** A table as read: mountinfo's text (parsed by whoever needs it) or statmount's entries. */
-export type RawTable = { source: 'mountinfo'; text: string } | { source: 'statmount'; entries: StatmountEntry[] };
+/**
+ * A table as read: mountinfo's text (parsed by whoever needs it), or statmount's entries, asked
+ * for one by one as they are taken (once: it is a read of the kernel's current state).
+ */
+export type RawTable = { source: 'mountinfo'; text: string } | { source: 'statmount'; entries: Iterable<StatmountEntry> };
 
 /** How many mounts the choice asks for their propagation (evenly spread over the table). */
 export const SAMPLE = 64;
@@ -65,7 +68,10 @@ export function readRawTable(fields: readonly MountField[] = ALL_FIELDS): RawTab
   }
   try {
     if (force !== 'statmount' && !sampleHasSlave(ids, SAMPLE)) return { source: 'mountinfo', text: mountinfoText() };
-    return { source: 'statmount', entries: statmountEach(ids, fields) };
+    // The first answer here, in the try: a kernel that cannot give these fields says so at once.
+    const each = statmountEach(ids, fields);
+    const first = each.next();
+    return { source: 'statmount', entries: first.done ? [] : prepend(first.value, each) };
   } catch (e) {
     // A kernel that cannot give these fields (before 6.15: no supported_mask): mountinfo.
     if (!isUnsupported(e)) throw e;
@@ -74,10 +80,15 @@ export function readRawTable(fields: readonly MountField[] = ALL_FIELDS): RawTab
   }
 }
 
+function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
+  yield first;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
+}
+
 /** The table, indexed. */
 export function readMountTable(fields: readonly MountField[] = ALL_FIELDS): MountTable {
   const raw = readRawTable(fields);
-  return raw.source === 'mountinfo' ? new MountTable(parseMountinfo(raw.text, true)) : new MountTable(raw.entries, false);
+  return raw.source === 'mountinfo' ? new MountTable(parseMountinfo(raw.text, true)) : new MountTable([...raw.entries], false);
 }
 
 /**

@@ -123,15 +123,16 @@ const HIGH = /[\x80-\xff]/;
 
 /**
  * One string field of the answer in `a`, whose string area is `text` (decoded as latin1: one
- * character per byte, so the kernel's byte offsets index it). Plain ASCII is the slice itself;
- * anything else is decoded as bytes (paths are bytes, sys/bytes.ts).
+ * character per byte, so the kernel's byte offsets index it). Plain ASCII (`ascii`: the whole
+ * area, as nearly always) is the slice itself; anything else is decoded as bytes (paths are
+ * bytes, sys/bytes.ts).
  */
-function field(a: Answer, text: string, mask: number, off: number, bit: number): string {
+function field(a: Answer, text: string, ascii: boolean, mask: number, off: number, bit: number): string {
   if (!(mask & bit)) return '';
   const rel = a.u32[W(off)];
   const end = text.indexOf('\0', rel);
   const v = text.slice(rel, end < 0 ? text.length : end);
-  return HIGH.test(v) ? decodeBytes(a.buf, OFF.str + rel, OFF.str + rel + v.length) : v;
+  return ascii || !HIGH.test(v) ? v : decodeBytes(a.buf, OFF.str + rel, OFF.str + rel + v.length);
 }
 
 function decode(a: Answer, r: Request): StatmountEntry {
@@ -146,6 +147,7 @@ function decode(a: Answer, r: Request): StatmountEntry {
   if ((supported & needed) !== needed) throw new MountError({ syscall: 'statmount', errno: E.ENOSYS });
   const size = Math.min(u32[W(OFF.size)], a.buf.length);
   const text = size > OFF.str ? a.buf.toString('latin1', OFF.str, size) : '';
+  const ascii = !HIGH.test(text);
   const optional: string[] = [];
   if (r.optional) {
     const prop = u32[W(OFF.propagation)];
@@ -161,24 +163,24 @@ function decode(a: Answer, r: Request): StatmountEntry {
   let fsOptions = '';
   if (mask & SM.SB_BASIC) {
     // The kernel escapes option values as mountinfo does (seq_show_option); mountinfo readers unmangle.
-    const opts = field(a, text, mask, OFF.mntOpts, SM.MNT_OPTS);
+    const opts = field(a, text, ascii, mask, OFF.mntOpts, SM.MNT_OPTS);
     const sb = sbOptions(u32[W(OFF.sbFlags)]);
     fsOptions = opts ? `${sb},${opts.indexOf('\\') < 0 ? opts : unmangle(opts)}` : sb;
   }
-  const fstype = field(a, text, mask, OFF.fsType, SM.FS_TYPE);
-  const subtype = field(a, text, mask, OFF.fsSubtype, SM.FS_SUBTYPE);
+  const fstype = field(a, text, ascii, mask, OFF.fsType, SM.FS_TYPE);
+  const subtype = field(a, text, ascii, mask, OFF.fsSubtype, SM.FS_SUBTYPE);
   return {
     uniqueId: a.u64[D(OFF.mntId)],
     parentUniqueId: a.u64[D(OFF.parentId)],
     id: u32[W(OFF.mntIdOld)],
     parent: u32[W(OFF.parentIdOld)],
     devno: mask & SM.SB_BASIC ? `${u32[W(OFF.devMajor)]}:${u32[W(OFF.devMinor)]}` : '',
-    root: field(a, text, mask, OFF.mntRoot, SM.MNT_ROOT),
-    target: field(a, text, mask, OFF.mntPoint, SM.MNT_POINT),
+    root: field(a, text, ascii, mask, OFF.mntRoot, SM.MNT_ROOT),
+    target: field(a, text, ascii, mask, OFF.mntPoint, SM.MNT_POINT),
     vfsOptions: vfsOptions(u32[W(OFF.attr)]),
     optional,
     fstype: subtype ? `${fstype}.${subtype}` : fstype,
-    source: want & SM.SB_SOURCE ? field(a, text, mask, OFF.sbSource, SM.SB_SOURCE) || 'none' : '',
+    source: want & SM.SB_SOURCE ? field(a, text, ascii, mask, OFF.sbSource, SM.SB_SOURCE) || 'none' : '',
     fsOptions,
   };
 }
@@ -250,17 +252,19 @@ export function sampleHasSlave(ids: Buffer, count: number): boolean {
   return false;
 }
 
-/** statmount(2) of every ID in a listmount answer (mounts gone in the meantime are left out). */
-export function statmountEach(ids: Buffer, fields: readonly MountField[]): StatmountEntry[] {
+/**
+ * statmount(2) of every ID in a listmount answer, one as each is taken (mounts gone in the
+ * meantime are left out): a listing formats each and keeps none, so 50,000 entries never live at
+ * once for the garbage collector to copy.
+ */
+export function* statmountEach(ids: Buffer, fields: readonly MountField[]): Generator<StatmountEntry> {
   const r = requestFor(fields);
   const call = statmountCaller();
   const words = idWords(ids);
-  const out: StatmountEntry[] = [];
   for (let i = 0; i < words.length; i += 2) {
     setRequest(r.mask, words[i], words[i + 1]);
     const e = ask(call, r);
-    if (e) out.push(e);
+    if (e) yield e;
   }
-  return out;
 }
 
