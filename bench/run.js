@@ -3,7 +3,7 @@
 // tsmount vs util-linux benchmark (npm run bench).
 //
 //   node bench/run.js [--quick] [--only LIST] [--sizes SPEC] [--runs N] [--ul-cap-runs N]
-//                     [--profile] [--out DIR] [--no-write] [--ul-dir DIR]
+//                     [--profile] [--out DIR] [--no-write] [--ul-dir DIR] [--table-sources]
 //
 // Runs as root inside its own mount namespace: when started outside one, it re-executes itself
 // under `unshare -m --propagation private`. Everything it mounts lives on a scratch tmpfs in that
@@ -54,6 +54,7 @@ function usage(code) {
   --budget S         time budget per arm and row in seconds (default 60): slower arms get fewer runs
   --no-snapshot      run bin/ and dist/ of the work tree as they are (default: a copy taken at the start)
   --keep-env         keep NODE_EXTRA_CA_CERTS in the commands' environment (dropped by default)
+  --table-sources    list rows also time tsmount with its table source forced (statmount, mountinfo)
   --ul-dir DIR       mount/umount of the peers scenarios (default ${PEERS_UL_DIR} when present, else PATH)`;
   (code ? process.stderr : process.stdout).write(text + '\n');
   process.exit(code);
@@ -61,7 +62,7 @@ function usage(code) {
 
 function parseCli(argv) {
   const o = { snapshot: true, armBudgetMs: 60000, keepEnv: false, quick: false, only: null, sizes: null, runs: null, ulCapRuns: 2, profile: false,
-    out: path.join(__dirname, 'results'), write: true, ulDir: null };
+    out: path.join(__dirname, 'results'), write: true, ulDir: null, tableSources: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -83,6 +84,7 @@ function parseCli(argv) {
     else if (name === '--no-snapshot') o.snapshot = false;
     else if (name === '--budget') o.armBudgetMs = Number(val()) * 1000;
     else if (name === '--ul-dir') o.ulDir = path.resolve(val());
+    else if (name === '--table-sources') o.tableSources = true;
     else if (name === '--help' || name === '-h') usage(0);
     else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -192,11 +194,11 @@ function shortPath(s) {
 let CHILD_ENV;
 
 /** Run one command; returns { ms, status, stderr, stdout? }. Output goes to /dev/null unless captured. */
-function runOnce(cmd, { capture = false, timeoutMs = 600000, prefix = [] } = {}) {
+function runOnce(cmd, { capture = false, timeoutMs = 600000, prefix = [], env } = {}) {
   const argv = [...prefix, ...cmd];
   const t0 = process.hrtime.bigint();
   const r = cp.spawnSync(argv[0], argv.slice(1), {
-    cwd: ROOT, env: CHILD_ENV, stdio: ['ignore', capture ? 'pipe' : DEVNULL, 'pipe'],
+    cwd: ROOT, env: env ? { ...CHILD_ENV, ...env } : CHILD_ENV, stdio: ['ignore', capture ? 'pipe' : DEVNULL, 'pipe'],
     maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs, encoding: 'latin1',
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -218,7 +220,7 @@ function measure(row, opts) {
   const one = (k, timed, i) => {
     const arm = arms[k];
     if (row.setup) row.setup(arm);
-    const r = runOnce(arm.cmd, { capture: !timed && !!row.verifyOutput });
+    const r = runOnce(arm.cmd, { capture: !timed && !!row.verifyOutput, env: arm.env });
     let problem;
     if (r.error) problem = `spawn: ${r.error.message}`;
     else if (r.status !== (row.expectStatus ?? 0)) {
@@ -314,6 +316,9 @@ let OUT_PROFILES;
 const ul = (name, cmd, extra = {}) => ({ name: `util-linux ${name}`, role: 'util-linux', cmd, ...extra });
 const ts = (name, script, args, extra = {}) => ({ name: `tsmount ${name}`, role: 'tsmount', cmd: [NODE, script, ...args], ...extra });
 const floor = (name, cmd) => ({ name, role: 'floor', cmd });
+/** tsmount with its mount table read one way only (TSMOUNT_MOUNT_TABLE, lib/mount-table.ts). */
+const forcedTable = (source, script, args) => ({ name: `tsmount (${source})`, role: 'variant', cmd: [NODE, script, ...args],
+  env: { TSMOUNT_MOUNT_TABLE: source } });
 
 function log(msg) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -416,7 +421,8 @@ function scenarioTable(opts, want, sizes) {
     if (want('list')) {
       log(`list all, N=${n}`);
       const row = { ...base, id: 'list', scenario: 'list', op: 'mount (list all)',
-        arms: [ul('mount', ['mount']), ts('mount', TSMOUNT, []), floor('cat /proc/self/mountinfo', ['cat', '/proc/self/mountinfo'])],
+        arms: [ul('mount', ['mount']), ts('mount', TSMOUNT, []), floor('cat /proc/self/mountinfo', ['cat', '/proc/self/mountinfo']),
+          ...(opts.tableSources ? ['statmount', 'mountinfo'].map((m) => forcedTable(m, TSMOUNT, [])) : [])],
         verifyOutput: sameLines };
       rows.push({ ...row, results: measure(row, opts) });
     }
@@ -673,10 +679,10 @@ function peersRows(job) {
     // The listing must be util-linux's, byte for byte: the warm-up runs (util-linux's first) compare.
     let expected;
     row('peers-list', 'mount (list all)', [ul('mount', [ulb.mount]), ts('mount', TSMOUNT, []),
-      floor('cat /proc/self/mountinfo', ['cat', '/proc/self/mountinfo'])], {
+      floor('cat /proc/self/mountinfo', ['cat', '/proc/self/mountinfo']), ...['statmount', 'mountinfo'].map((m) => forcedTable(m, TSMOUNT, []))], {
       verifyOutput: (arm, r) => {
         if (arm.role === 'util-linux') expected = r.stdout;
-        if (arm.role !== 'tsmount') return '';
+        if (arm.role !== 'tsmount' && arm.role !== 'variant') return '';
         if (lineCount(r.stdout) < n) return `listed only ${lineCount(r.stdout)} lines (expected > ${n})`;
         return r.stdout === expected ? '' : 'output differs from util-linux';
       },
@@ -791,7 +797,8 @@ function cell(r) {
 function rowSummary(row) {
   const u = row.results.find((r) => r.role === 'util-linux');
   const t = row.results.find((r) => r.role === 'tsmount');
-  const floors = row.results.filter((r) => r.role === 'floor');
+  // Floors, and variants (tsmount with its table source forced): shown beside the row's figures.
+  const floors = row.results.filter((r) => r.role === 'floor' || r.role === 'variant');
   const ratio = u && t && u.median > 0 ? t.median / u.median : undefined;
   // The peers rows also measure tsmount against a bare Node start-up in the same namespace.
   const node0 = floors.find((f) => f.name === 'node -e 0');
