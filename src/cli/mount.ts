@@ -99,14 +99,14 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
       return EXIT.USAGE;
     }
     // PROPAGATION shows shared/slave/unbindable: asked for only when it is a column.
-    const table = readMountTable(cols.includes('PROPAGATION') ? [...LIST_FIELDS, 'optional'] : LIST_FIELDS);
+    const table = readMountTable(cols.includes('PROPAGATION') ? [...LIST_FIELDS, 'optional'] : LIST_FIELDS, true);
     const mounts = listMounts({ types }, table);
     if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
     return EXIT.SUCCESS;
   }
   // The classic listing: one pass over the mountinfo text, or over statmount's entries.
-  const raw = readRawTable(LIST_FIELDS);
+  const raw = readRawTable(LIST_FIELDS, true);
   const labelOf = labels ? labelOfSource : undefined;
   const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf)
     : formatListingEntries(raw.entries, readUtab(), types, labelOf);

@@ -8,10 +8,16 @@
 // command needs and never for propagate_from unless it is shown; through koffi each call costs a
 // little more than a mountinfo line where nothing is a slave.
 //
-// The choice, measured (docs/performance.md): listmount gives the IDs; a sample of them is asked
-// for its propagation only (statmount MNT_BASIC, no strings). A namespace where no sampled mount is
-// a slave is read from mountinfo (there it is the cheaper of the two at every size); one with
-// slaves is read with statmount, whose cost does not depend on the peer groups.
+// The choice, measured (docs/performance.md):
+//  - for a listing, which needs koffi for nothing else: a table whose mountinfo fits in SMALL
+//    bytes (a host's or a container's ~30–60 mounts) is read from there: statmount would first
+//    load koffi (~8 ms on an idle machine), more than the kernel spends on ~60 lines even when each
+//    walks a peer group of thousands (~40 µs at 3,000 peers); a bigger table costs that probe in
+//    addition;
+//  - else listmount gives the IDs and a sample of them is asked for its propagation only
+//    (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
+//    mountinfo (there it is the cheaper of the two at every size); one with slaves is read with
+//    statmount, whose cost does not depend on the peer groups.
 import { MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
 import { decodeBytes } from '../sys/bytes';
 import { MountError } from '../sys/error';
@@ -37,9 +43,28 @@ export type RawTable = { source: 'mountinfo'; text: string } | { source: 'statmo
 
 /** How many mounts the choice asks for their propagation (evenly spread over the table). */
 export const SAMPLE = 64;
+/** mountinfo up to this size is read without asking anything else (about 60 lines). */
+export const SMALL = 8192;
 
 function mountinfoText(): string {
   return decodeBytes(fs.readFileSync('/proc/self/mountinfo'));
+}
+
+/** mountinfo's text when it is no longer than SMALL bytes; undefined (having read SMALL + 1) when it is. */
+function smallMountinfo(): string | undefined {
+  const fd = fs.openSync('/proc/self/mountinfo', 'r');
+  try {
+    const buf = Buffer.allocUnsafe(SMALL + 1);
+    // The kernel fills each read with whole lines: read until the end or until the table proves big.
+    for (let n = 0; n <= SMALL;) {
+      const got = fs.readSync(fd, buf, n, SMALL + 1 - n, null);
+      if (got === 0) return decodeBytes(buf, 0, n);
+      n += got;
+    }
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -52,10 +77,17 @@ function forced(env: NodeJS.ProcessEnv = process.env): TableSource | undefined {
   return v === 'mountinfo' || v === 'statmount' ? v : undefined;
 }
 
-/** The table with these fields (a statmount read carries only them; mountinfo carries all). */
-export function readRawTable(fields: readonly MountField[] = ALL_FIELDS): RawTable {
+/**
+ * The table with these fields (a statmount read carries only them; mountinfo carries all).
+ * `listing`: the caller needs koffi for nothing else, so a small table is read from mountinfo.
+ */
+export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): RawTable {
   const force = forced();
   if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfoText() };
+  if (force !== 'statmount' && listing) {
+    const small = smallMountinfo();
+    if (small !== undefined) return { source: 'mountinfo', text: small };
+  }
   let ids: Buffer;
   try {
     ids = listMountIds();
@@ -85,9 +117,9 @@ function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
   for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
 }
 
-/** The table, indexed. */
-export function readMountTable(fields: readonly MountField[] = ALL_FIELDS): MountTable {
-  const raw = readRawTable(fields);
+/** The table, indexed (`listing`: see readRawTable). */
+export function readMountTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): MountTable {
+  const raw = readRawTable(fields, listing);
   return raw.source === 'mountinfo' ? new MountTable(parseMountinfo(raw.text, true)) : new MountTable([...raw.entries], false);
 }
 
