@@ -9,7 +9,7 @@ import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mou
 import { withPrefix } from './paths';
 import { MountFailure, nofailApplies } from './errors';
 import { runToEnd, Steps } from './steps';
-import { MOUNTED_FIELDS, UMOUNT_FIELDS } from './mount-table';
+import { MOUNTED_FIELDS, LOOKUP_FIELDS } from './mount-table';
 
 /** 'helper-failed': a /sbin/mount.TYPE helper ran and exited non-zero (result.helperStatus). */
 export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed' | 'helper-failed';
@@ -119,7 +119,8 @@ export function remountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: R
 export function* remountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: RemountAllEvent) => void): Steps<MountAllSummary> {
   let mounted = 0;
   let failed = 0;
-  const entries = tables.mounts(UMOUNT_FIELDS).entries.slice();
+  // LOOKUP_FIELDS: each remount looks its target up again in this same table (Tables.mountAt).
+  const entries = tables.mounts(LOOKUP_FIELDS).entries.slice();
   const options = optionsWithUtab(tables);
   let first = true;
   for (const e of entries) {
