@@ -18,11 +18,11 @@
 //    (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
 //    mountinfo (there it is the cheaper of the two at every size); one with slaves is read with
 //    statmount, whose cost does not depend on the peer groups.
-import { MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
+import { ALL_FIELDS, MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
 import { decodeBytes } from '../sys/bytes';
 import { MountError } from '../sys/error';
 import {
-  listMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, ALL_FIELDS, StatmountEntry, sampleHasSlave,
+  listMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, StatmountEntry, sampleHasSlave,
 } from '../sys/statmount';
 import * as fs from 'fs';
 

@@ -1,19 +1,14 @@
 // The tables a run reads, each read at most once and shared by every operation of the run
 // (mount -a, umount -R, umount -a): no re-read per entry or per unmount.
 import { readFstab, Fstab, FstabEntry } from '../tables/fstab';
-import { MountTable } from '../tables/mountinfo';
 import { readUtab, UtabEntry, UtabIndex, utabWritable } from '../tables/utab';
 import { defaultFstabPath } from './env';
 import { canonical, isPseudoFs, isNetworkFs } from './paths';
 import { parseTag, resolveTag, sameTag, deviceHasTag } from '../devices/tags';
 import { statmountAt, statmountOf, statmountStack, StatmountEntry } from '../sys/statmount';
 import { MountError } from '../sys/error';
-import { MountEntry, MountField, MountView } from '../tables/mountinfo';
+import { ALL_FIELDS, MountEntry, MountField, MountTable, MountView, parentPath } from '../tables/mountinfo';
 import { readMountTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
-
-/** A table of every field (mountinfo's tables always are). */
-const ALL_MOUNT_FIELDS: readonly MountField[] = ['devno', 'root', 'target', 'vfsOptions', 'optional', 'propagateFrom', 'fstype',
-  'source', 'fsOptions'];
 
 /**
  * MountView through statmount: the stack of mounts on a path is its topmost mount and the parents
@@ -42,7 +37,7 @@ class StatmountView implements MountView {
     if (this.fallback) return this.fallback.containing(path);
     try {
       // A path that does not exist is held by the mount of its nearest existing ancestor.
-      for (let p = path; ; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) {
+      for (let p = path; ; p = parentPath(p)) {
         const e: StatmountEntry | undefined = statmountOf(p, this.fields);
         if (e || p === '/' || p === '') return e;
       }
@@ -97,11 +92,11 @@ export class Tables {
    * The whole mount table, read once per run (lib/mount-table.ts picks mountinfo or statmount).
    * `fields`: what the caller reads of each entry; a cached table without them is read again.
    */
-  mounts(fields: readonly MountField[] = ALL_MOUNT_FIELDS): MountTable {
+  mounts(fields: readonly MountField[] = ALL_FIELDS): MountTable {
     if (!this.mountCache || fields.some((f) => !this.mountFields.has(f))) {
       const all = this.mountCache ? [...new Set([...this.mountFields, ...fields])] : fields;
       this.mountCache = readMountTable(all);
-      this.mountFields = new Set(this.mountCache.fromMountinfo ? ALL_MOUNT_FIELDS : all);
+      this.mountFields = new Set(this.mountCache.fromMountinfo ? ALL_FIELDS : all);
     }
     return this.mountCache;
   }

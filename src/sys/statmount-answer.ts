@@ -9,6 +9,7 @@ import { E } from './errno';
 import { MOUNT_ATTR, MS } from './constants';
 import { decodeBytes } from './bytes';
 import { unmangle } from '../tables/escape';
+import { ALL_FIELDS } from '../tables/mountinfo';
 import type { MountEntry, MountField } from '../tables/mountinfo';
 
 export const SM = {
@@ -220,10 +221,6 @@ export function statmountRaw(id: bigint, r: Request): StatmountEntry | undefined
   setRequest(r.mask, Number(id & 0xffffffffn), Number(id >> 32n));
   return ask(statmountCaller(), r);
 }
-
-/** Every mount field a mountinfo line has, propagate_from included (the library's full entry). */
-export const ALL_FIELDS: readonly MountField[] = ['devno', 'root', 'target', 'vfsOptions', 'optional', 'propagateFrom', 'fstype',
-  'source', 'fsOptions'];
 
 /** statmount(2) of one mount ID, with the fields asked for (unasked strings are ''). */
 export function statmountId(id: bigint, fields: readonly MountField[] = ALL_FIELDS): StatmountEntry {

@@ -7,10 +7,12 @@
 import { sysStatx } from './syscalls';
 import { MountError } from './error';
 import { E } from './errno';
-import { requestFor, statmountRaw, StatmountEntry, ALL_FIELDS } from './statmount-answer';
+import { requestFor, statmountRaw, StatmountEntry } from './statmount-answer';
+import { ALL_FIELDS } from '../tables/mountinfo';
 import type { MountField } from '../tables/mountinfo';
 
-export { StatmountEntry, ALL_FIELDS, statmountId, statmountEach, sampleHasSlave } from './statmount-answer';
+export { StatmountEntry, statmountId, statmountEach, sampleHasSlave } from './statmount-answer';
+export { ALL_FIELDS } from '../tables/mountinfo';
 export { listMountIds, LSMT_ROOT } from './listmount';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;

@@ -32,6 +32,10 @@ export interface MountEntry {
  */
 export type MountField = 'devno' | 'root' | 'target' | 'vfsOptions' | 'optional' | 'propagateFrom' | 'fstype' | 'source' | 'fsOptions';
 
+/** Every field a mountinfo line has, propagate_from included (the library's full entry). */
+export const ALL_FIELDS: readonly MountField[] = ['devno', 'root', 'target', 'vfsOptions', 'optional', 'propagateFrom', 'fstype',
+  'source', 'fsOptions'];
+
 export class MountinfoParseError extends Error {
   constructor(readonly line: number) {
     super(`mountinfo: parse error at line ${line}`);
@@ -190,12 +194,10 @@ export class MountTable implements MountView {
   }
 
   containing(path: string): MountEntry | undefined {
-    for (let cur = path; ;) {
+    for (let cur = path; ; cur = parentPath(cur)) {
       const e = this.topAt(cur);
       if (e) return e;
       if (cur === '/' || cur === '') return undefined;
-      const i = cur.lastIndexOf('/');
-      cur = i <= 0 ? '/' : cur.slice(0, i);
     }
   }
 
@@ -217,6 +219,12 @@ export class MountTable implements MountView {
     walk(root);
     return out;
   }
+}
+
+/** The directory above `p` ("/a/b" → "/a", "/a" → "/"); a path without a slash above it is "/". */
+export function parentPath(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
 }
 
 /**
