@@ -1,7 +1,7 @@
 // LABEL=, UUID=, PARTUUID=, PARTLABEL=, ID= sources: resolved through udev's
 // /dev/disk/by-* links, then by probing the block devices /proc/partitions lists.
 import * as fs from 'fs';
-import { probeFile } from './probe';
+import { probeForListing as probeFile } from './identify';
 import { osPath } from '../sys/bytes';
 
 export const TAG_NAMES = ['LABEL', 'UUID', 'PARTUUID', 'PARTLABEL', 'ID'] as const;

@@ -18,14 +18,14 @@ import { isTypePattern, matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
 import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
-import { probeSafe } from '../devices/probe';
+import { probeSafe } from '../devices/identify';
+import { BlkidUnavailable, knownFsType } from '../devices/blkid';
 import { parseTag, resolveTag } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
 import { parseIdmap } from '../exec/idmap';
 import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
-import { blkidKnowsType } from '../devices/known-types';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists, sourceKeptAsWritten, stat } from './paths';
 import { userId, groupId } from './users';
 import { parseSize } from '../options/size';
@@ -289,7 +289,14 @@ function guessTypes(pattern?: string): string[] {
  * the kernel's ntfs3 driver, as util-linux 2.42 does. Undefined when nothing is recognised.
  */
 export function detectType(source: string, offset: number, target: string): string | undefined {
-  const p = probeSafe(source, offset);
+  let p;
+  try {
+    p = probeSafe(source, offset);
+  } catch (e) {
+    // Without libblkid there is no detection: say so instead of guessing (-t still mounts).
+    if (e instanceof BlkidUnavailable) throw new UsageError(`cannot probe ${source}: ${e.library} not available; use -t <type>`, 32, target);
+    throw e;
+  }
   if (p.ambiguous) throw new UsageError(`more filesystems detected on ${source}; use -t <type> or wipefs(8)`, 1, target);
   const t = p.result?.type;
   if (t === 'swap' || t === 'swsuspend') throw new UsageError(`${source} holds a swap area, not a filesystem; use swapon(8)`, 32, target);
@@ -538,6 +545,19 @@ function tagDevice(source: string, nofail: boolean, target: string): string | un
   if (dev) return dev;
   if (nofail) throw new NofailSkip();
   throw new UsageError(`can't find ${source}`, 1, target);
+}
+
+/**
+ * blkid_known_fstype(), which libmount asks before it loops an image file. Without libblkid every
+ * type counts as known: the file gets a loop device, as libmount did before it asked.
+ */
+function blkidKnowsType(type: string): boolean {
+  try {
+    return knownFsType(type);
+  } catch (e) {
+    if (e instanceof BlkidUnavailable) return true;
+    throw e;
+  }
 }
 
 /** Thrown inside prepare() when nofail turns a missing device into "nothing to do". */
