@@ -20,7 +20,7 @@ import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
 import { probeSafe } from '../devices/identify';
 import { BlkidUnavailable, knownFsType } from '../devices/blkid';
-import { parseTag, resolveTag } from '../devices/tags';
+import { parseTag, resolveTag, tagProbeUnavailable } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
@@ -544,7 +544,9 @@ function tagDevice(source: string, nofail: boolean, target: string): string | un
   const dev = resolveTag(tag);
   if (dev) return dev;
   if (nofail) throw new NofailSkip();
-  throw new UsageError(`can't find ${source}`, 1, target);
+  // No udev link, and the devices could not be probed: say why, or "can't find" would be a guess.
+  const why = tagProbeUnavailable();
+  throw new UsageError(why ? `can't find ${source} (cannot probe devices: ${why.library} not available)` : `can't find ${source}`, 1, target);
 }
 
 /**
