@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { isRealRoot } from '../lib/env';
 import { cString, decodeBytes, osPath } from '../sys/bytes';
 
-// blkid.h flag values (stable ABI since util-linux 2.15).
+// Flag values from blkid.h (part of libblkid.so.1's ABI, unchanged since they were introduced).
 export const SUBLKS = { LABEL: 1 << 1, UUID: 1 << 3, TYPE: 1 << 5, USAGE: 1 << 7, VERSION: 1 << 8 } as const;
 export const PARTS = { ENTRY_DETAILS: 1 << 2 } as const;
 

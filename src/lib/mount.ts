@@ -18,7 +18,7 @@ import { isTypePattern, matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
 import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
-import { probeSafe } from '../devices/identify';
+import { probeSafe, SafeProbeResult } from '../devices/identify';
 import { BlkidUnavailable, knownFsType } from '../devices/blkid';
 import { parseTag, resolveTag, tagProbeUnavailable } from '../devices/tags';
 import { listLoopDevices, findLoopMatch, loopInfo } from '../devices/loop';
@@ -284,12 +284,13 @@ function guessTypes(pattern?: string): string[] {
 }
 
 /**
- * The type of the filesystem on a device or image, read from its superblock. Ambiguous signatures,
- * swap areas and LUKS volumes are refused before any mount is tried. Detected "ntfs" is mounted with
- * the kernel's ntfs3 driver, as util-linux 2.42 does. Undefined when nothing is recognised.
+ * The type of the filesystem on a device or image, as libblkid reads it from the superblock (as
+ * libmount's mnt_get_fstype(): blkid_do_safeprobe). Ambiguous signatures, swap areas and LUKS volumes
+ * are refused before any mount is tried. Detected "ntfs" is mounted with the kernel's ntfs3 driver, as
+ * util-linux 2.42 does. Undefined when nothing is recognised.
  */
 export function detectType(source: string, offset: number, target: string): string | undefined {
-  let p;
+  let p: SafeProbeResult;
   try {
     p = probeSafe(source, offset);
   } catch (e) {
