@@ -226,7 +226,9 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
     case 'options-source-disabled': return { text: 'filesystem was mounted, but any subsequent operation failed: Invalid argument', rc: EXIT.USAGE };
     case 'no-target': return { text: 'no mount point specified', rc: EXIT.USAGE };
     case 'no-source': return { text: 'no mount source specified', rc: EXIT.USAGE };
-    case 'tag-not-found': return { text: `can't find ${p.tag}`, rc: EXIT.USAGE };
+    case 'tag-not-found':
+      return { text: `can't find ${p.tag}${p.unprobed ? ` (cannot probe devices: ${p.unprobed} not available)` : ''}`, rc: EXIT.USAGE };
+    case 'blkid-unavailable': return { text: `cannot probe ${p.source}: ${p.library} not available; use -t <type>`, rc: EXIT.FAIL };
     case 'ambiguous-type': return { text: `more filesystems detected on ${p.source}; use -t <type> or wipefs(8)`, rc: EXIT.USAGE };
     case 'unknown-type': return { text: 'failed to determine filesystem type', rc: EXIT.USAGE };
     case 'type-not-allowed': return { text: 'no valid filesystem type specified', rc: EXIT.USAGE };

@@ -4,7 +4,7 @@ import { unmangle } from '../tables/escape';
 import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
-import { probeFile } from '../devices/probe';
+import { probeForListing } from '../devices/identify';
 
 export interface ListedMount {
   entry: MountEntry;
@@ -48,7 +48,7 @@ export function listMounts(req: ListRequest = {}, table: MountTable = MountTable
 /** The label of the filesystem on a /dev/… source. */
 export function labelOfSource(source: string): string | undefined {
   if (!source.startsWith('/dev/')) return undefined;
-  return probeFile(source)?.label;
+  return probeForListing(source)?.label;
 }
 
 // eslint-disable-next-line no-control-regex

@@ -16,9 +16,9 @@ import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
 import { MountError, RequestError } from '../sys/error';
 import { E } from '../sys/errno';
 import { isTypePattern } from '../tables/patterns';
-import { parseTag, resolveTag } from '../devices/tags';
+import { parseTag, resolveTag, tagProbeUnavailable } from '../devices/tags';
+import { BlkidUnavailable, knownFsType } from '../devices/blkid';
 import { listLoopDevices, findLoopMatch } from '../devices/loop';
-import { blkidKnowsType } from '../devices/known-types';
 import { parseSize } from '../options/size';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
@@ -210,7 +210,22 @@ function tagDevice(source: string, nofail: boolean, target: string): string | un
   const dev = resolveTag(tag);
   if (dev) return dev;
   if (nofail) throw new NofailSkip();
-  throw new RequestError({ code: 'tag-not-found', tag: source }, target);
+  // No udev link, and the devices could not be probed: say why, or "can't find" would be a guess.
+  const why = tagProbeUnavailable();
+  throw new RequestError(why ? { code: 'tag-not-found', tag: source, unprobed: why.library } : { code: 'tag-not-found', tag: source }, target);
+}
+
+/**
+ * blkid_known_fstype(), which libmount asks before it loops an image file. Without libblkid every
+ * type counts as known: the file gets a loop device, as libmount did before it asked.
+ */
+function blkidKnowsType(type: string): boolean {
+  try {
+    return knownFsType(type);
+  } catch (e) {
+    if (e instanceof BlkidUnavailable) return true;
+    throw e;
+  }
 }
 
 type Decided = Omit<Prepared, 'targetNoFollow'>;
