@@ -11,6 +11,7 @@ import { parseFstab, formatFstabEntry, Fstab, FstabEntry } from './tables/fstab'
 import { parseOptions as parseOptionString, OptionItem, formatOptions } from './options/parse';
 import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
+import { scoped, tempScoped, runScoped, ScopeOps, ScopedMount, TempMount } from './lib/scoped';
 
 export { MountError, RequestError } from './sys/error';
 export type { RequestErrorCode, RequestProblem } from './sys/error';
@@ -22,6 +23,7 @@ export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, merge
 export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,
   OptionItem, ResolvedOptions, OptionDef };
 export type { Plan, Step } from './plan/types';
+export type { ScopedMount, TempMount } from './lib/scoped';
 
 /** Options shared by the convenience functions. */
 export interface CommonOptions {
@@ -96,6 +98,38 @@ export function umount(target: string, o: UmountRequest & { recursive?: boolean 
 function checkedUmount(r: UmountResult): UmountResult {
   if (r.helperStatus) throw new HelperFailure(r.helperExecFailed ?? r.helper ?? 'umount helper', r.helperStatus, r.target, r.helperExecFailed !== undefined);
   return r;
+}
+
+const scopeOps: ScopeOps = { mount: mountRequest, umount };
+
+/**
+ * Mount `source` of `type` on `target` for the length of a scope: `using m = mountScoped(...)`
+ * unmounts it (recursively) when the block is left, an exception included. Where the runtime has no
+ * Symbol.dispose, call m.unmount() or use withMount().
+ */
+export function mountScoped(source: string, target: string, type?: string, o: CommonOptions = {}): ScopedMount {
+  return scoped(scopeOps, { source, target, types: type, options: opts(o.options), executor: o.executor, noMtab: o.noMtab });
+}
+
+/** mountScoped() for `await using` (Symbol.asyncDispose unmounts). */
+export async function mountScopedAsync(source: string, target: string, type?: string, o: CommonOptions = {}): Promise<ScopedMount> {
+  return mountScoped(source, target, type, o);
+}
+
+/**
+ * Mount on a fresh directory made for it (under `parent`, default os.tmpdir()); the end of the
+ * scope unmounts it and removes the directory.
+ */
+export function mountTemp(source: string, type?: string, o: CommonOptions & { parent?: string } = {}): TempMount {
+  return tempScoped(scopeOps, { source, types: type, options: opts(o.options), executor: o.executor, noMtab: o.noMtab }, o.parent);
+}
+
+/**
+ * Run `fn` with a scoped mount and unmount it afterwards, whatever `fn` did (a returned promise is
+ * awaited first): `withMount(mountTemp('tmpfs', 'tmpfs'), (m) => fs.writeFileSync(...))`.
+ */
+export function withMount<M extends ScopedMount, R>(m: M, fn: (m: M) => R): R {
+  return runScoped(m, fn);
 }
 
 /** The mount table as mount(8) lists it (utab options merged, -t pattern filter). */
