@@ -12,6 +12,7 @@ import { parseOptions as parseOptionString, OptionItem, formatOptions } from './
 import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
 import { scoped, tempScoped, runScoped, ScopeOps, ScopedMount, TempMount } from './lib/scoped';
+import { escapeLayer } from './api/overlay';
 
 export { MountError, RequestError } from './sys/error';
 export type { RequestErrorCode, RequestProblem } from './sys/error';
@@ -132,6 +133,22 @@ export function withMount<M extends ScopedMount, R>(m: M, fn: (m: M) => R): R {
   return runScoped(m, fn);
 }
 
+/**
+ * An overlay of any number of layers (paths) on `target`, as `mount -t overlay -o lowerdir=…`:
+ * with the fd-based API the layers go one per fsconfig() call (lowerdir+ / datadir+, Linux 6.8),
+ * so the list may be longer than fsconfig's 255 bytes or mount(2)'s page. Layers given as fds: see
+ * overlayContext().
+ */
+export function mountOverlay(target: string, layers: { lower: readonly string[]; data?: readonly string[]; upper?: string; work?: string; source?: string },
+  o: CommonOptions = {}): MountResult {
+  const lowerdir = [...layers.lower.map(escapeLayer), ...(layers.data?.length ? ['', ...layers.data.map(escapeLayer)] : [])].join(':');
+  // A value holding a comma is quoted for the option-string parser.
+  const opt = (k: string, v: string): string => (v.includes(',') ? `${k}="${v}"` : `${k}=${v}`);
+  const options = [opt('lowerdir', lowerdir), ...(layers.upper !== undefined ? [opt('upperdir', layers.upper)] : []),
+    ...(layers.work !== undefined ? [opt('workdir', layers.work)] : []), ...opts(o.options)];
+  return mountRequest({ source: layers.source ?? 'overlay', target, types: 'overlay', options, executor: o.executor, noMtab: o.noMtab });
+}
+
 /** The mount table as mount(8) lists it (utab options merged, -t pattern filter). */
 export function listMounts(req: ListRequest = {}): ListedMount[] {
   return listMountsImpl(req);
@@ -150,4 +167,6 @@ export function parseOptions(str: string): OptionItem[] {
 export { FsContext, MountFd, mountAt, unmountAt, mountAttrFor, hasDispose, MOUNT_ATTR, MNT, AT } from './api/fd';
 export type { SetAttrOptions, MoveTarget, MoveOptions, OpenTreeOptions, PickOptions, CreateOptions, PropagationType } from './api/fd';
 export { mountFuse } from './api/fuse';
+export { overlayContext, escapeLayer } from './api/overlay';
+export type { OverlayLayers, LayerRef } from './api/overlay';
 export type { FuseMountOptions, FuseMount } from './api/fuse';

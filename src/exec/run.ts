@@ -9,6 +9,7 @@ import { sysUmount2, sideEffect, recordNote, isRecording } from '../sys/syscalls
 import { fdExecutor } from './fd';
 import { legacyExecutor } from './legacy';
 import { Executor, ExecContext } from './executor';
+import { FSCONFIG_VALUE_MAX, OVERLAY_DIR_KEYS } from './overlay-layers';
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
 import { pinTarget, unpin, PinnedTarget } from './pin';
@@ -61,12 +62,15 @@ export class StepError extends Error {
   }
 }
 
-// fsconfig copies string values with strndup_user(value, 256): longer ones need mount(2).
-const FSCONFIG_VALUE_MAX = 255;
-
-/** A value fsconfig would refuse: this mount goes through mount(2). */
-export function needsLegacy(step: FsMountStep): boolean {
-  return step.data.some((d) => Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
+/**
+ * A value fsconfig would refuse (it copies strings with strndup_user(value, 256)): this mount goes
+ * through mount(2). An overlay's long layer list and directories are no such value: the fd-based
+ * executor sends them layer by layer, or as fds (exec/overlay-layers.ts).
+ */
+export function needsLegacy(step: FsMountStep, type: string): boolean {
+  const overlay = type === 'overlay';
+  return step.data.some((d) => (Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX
+    && !(overlay && (d.key === 'lowerdir' || OVERLAY_DIR_KEYS.has(d.key)))) || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
     || Buffer.byteLength(step.source ?? '') > FSCONFIG_VALUE_MAX;
 }
 
@@ -91,10 +95,10 @@ function helper(step: HelperStep, result: ExecResult, timeoutMs?: number): void 
 /** Returns true when the kernel attached a new mount (false when a helper of the type list ran). */
 function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, x: ExecContext, result: ExecResult,
   opts: ExecOptions): boolean {
-  const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
-  if (m !== mode) recordNote('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
   let lastError: MountError | undefined;
   for (const [i, type] of step.types.entries()) {
+    const m: ExecutorMode = mode === 'auto' && needsLegacy(step, type) ? 'mount2' : mode;
+    if (m !== mode) recordNote('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
     // A dry run goes through every type the list would try.
     if (i > 0) recordNote('# on EINVAL or ENODEV, the next type:');
     const h = step.helpers?.[type];

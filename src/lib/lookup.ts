@@ -2,6 +2,7 @@
 // fstab (or, for a remount, the mount table), and whether a filesystem is already mounted there.
 import { parseOptions, OptionItem } from '../options/parse';
 import { ResolvedOptions } from '../options/resolve';
+import { lookupOption } from '../options/table';
 import { mergedOptions, MountEntry, MountTable } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { parseTag, resolveTag } from '../devices/tags';
@@ -29,6 +30,17 @@ export interface Lookup {
 }
 
 /** Find the missing half of the request in fstab (then, for remount, in the mount table). */
+/**
+ * Filesystems whose reconfigure refuses every mount-time parameter, even one set to the value it
+ * has ("overlay: No changes allowed in reconfigure"): a remount re-sends none of the table's
+ * filesystem options for them (util-linux 2.42 re-sends them, and its remount of an overlay fails).
+ */
+const RECONFIGURE_REFUSES_DATA = new Set(['overlay']);
+
+function remountable(items: OptionItem[], fstype: string): OptionItem[] {
+  return RECONFIGURE_REFUSES_DATA.has(fstype) ? items.filter((o) => lookupOption(o.name) !== undefined) : items;
+}
+
 export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): Lookup {
   const src = parseSources(req.optionsSource);
   // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (a move too; a remount reads them).
@@ -63,6 +75,7 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
     out.tableOptions = parseOptions(entry.options);
     // A bind that came from fstab is not repeated on remount (unless asked for on the command line).
     if (cmd.remount && !cmd.bind) out.tableOptions = out.tableOptions.filter((o) => o.name !== 'bind' && o.name !== 'rbind');
+    if (cmd.remount) out.tableOptions = remountable(out.tableOptions, entry.fstype);
     return out;
   }
   if (cmd.remount && src.mtab) {
@@ -74,7 +87,7 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
       out.target = mi.target;
       out.fstype = mi.fstype;
       const utab = tables.utabIndex().find(mi.id, mi.target, mi.uniqueId);
-      out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
+      out.tableOptions = remountable(parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : '')), mi.fstype);
     }
     return out; // remount of something not mounted: the kernel says so
   }
