@@ -1,5 +1,6 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { MOUNT, optionSequence } from './options-mount';
 import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
@@ -20,65 +21,8 @@ import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
 import { decodeBytes } from '../sys/bytes';
 
-const SPEC: ArgSpec = {
-  shortWithValue: 'LUoOtTN',
-  shortFlags: 'aBcfFhilMnrRsvVw',
-  shortOptional: 'm',
-  longWithValue: ['label', 'uuid', 'options', 'test-opts', 'types', 'fstab', 'namespace', 'options-mode', 'options-source',
-    'source', 'target', 'target-prefix', 'map-users', 'map-groups', 'output'],
-  longFlags: ['all', 'bind', 'no-canonicalize', 'fake', 'fork', 'help', 'internal-only', 'show-labels', 'move', 'no-mtab',
-    'read-only', 'ro', 'rbind', 'verbose', 'version', 'rw', 'read-write', 'options-source-force', 'onlyonce', 'beneath',
-    'exclusive', 'make-shared', 'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave',
-    'make-rprivate', 'make-runbindable', 'dry-run', 'json', 'list'],
-  longOptional: ['mkdir'],
-  alias: {
-    label: 'L', uuid: 'U', options: 'o', 'test-opts': 'O', types: 't', fstab: 'T', namespace: 'N', all: 'a', bind: 'B',
-    'no-canonicalize': 'c', fake: 'f', fork: 'F', help: 'h', 'internal-only': 'i', 'show-labels': 'l', move: 'M',
-    'no-mtab': 'n', 'read-only': 'r', ro: 'r', rbind: 'R', verbose: 'v', version: 'V', rw: 'w', 'read-write': 'w', mkdir: 'm',
-  },
-  longOrder: ['all', 'beneath', 'exclusive', 'fake', 'fstab', 'fork', 'help', 'no-mtab', 'read-only', 'ro', 'verbose', 'version',
-    'read-write', 'rw', 'options', 'test-opts', 'types', 'uuid', 'label', 'bind', 'move', 'rbind', 'make-shared', 'make-slave',
-    'make-private', 'make-unbindable', 'make-rshared', 'make-rslave', 'make-rprivate', 'make-runbindable', 'map-groups',
-    'map-users', 'mkdir', 'no-canonicalize', 'internal-only', 'show-labels', 'target', 'target-prefix', 'source', 'onlyonce',
-    'options-mode', 'options-source', 'options-source-force', 'namespace'],
-};
-
-/** Order-sensitive options become option strings, in command-line order. */
-function optionSequence(ordered: OrderedOption[]): string[] {
-  const out: string[] = [];
-  for (const o of ordered) {
-    if (o.key === 'o') out.push(o.value ?? '');
-    else if (o.key === 'r') out.push('ro');
-    else if (o.key === 'w') out.push('rw');
-    else if (o.key === 'B') out.push('bind');
-    else if (o.key === 'R') out.push('rbind');
-    else if (o.key === 'M') out.push('move');
-    else if (o.key === 'm') out.push(o.value ? `X-mount.mkdir=${o.value}` : 'X-mount.mkdir');
-    else if (o.key.startsWith('make-')) out.push(o.key.slice(5));
-  }
-  // --map-users/--map-groups build one X-mount.idmap (a namespace path stands alone).
-  const maps = ordered.filter((o) => o.key === 'map-users' || o.key === 'map-groups');
-  if (maps.length) {
-    const nsPath = maps.find((m) => (m.value ?? '').startsWith('/'));
-    const value = nsPath ? nsPath.value : maps.map((m) => `${m.key === 'map-users' ? 'u' : 'g'}:${m.value}`).join(' ');
-    out.push(`X-mount.idmap=${value}`);
-  }
-  return out;
-}
-
 function all(ordered: OrderedOption[], key: string): string[] {
   return ordered.filter((o) => o.key === key).map((o) => o.value ?? '');
-}
-
-const LONG_NAME: Record<string, string> = { B: 'bind', M: 'move', R: 'rbind', L: 'label', U: 'uuid', source: 'source' };
-
-/** util-linux's mutually exclusive groups: --bind/--move/--rbind and --label/--uuid/--source. */
-function checkExclusive(ordered: OrderedOption[]): void {
-  for (const group of [['B', 'M', 'R'], ['L', 'U', 'source']]) {
-    const seen: string[] = [];
-    for (const o of ordered) if (group.includes(o.key) && !seen.includes(o.key)) seen.push(o.key);
-    if (seen.length > 1) throw new ExclusiveError(`options --${LONG_NAME[seen[0]]} and --${LONG_NAME[seen[1]]} cannot be combined`);
-  }
 }
 
 interface ListFormat {
@@ -151,7 +95,7 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
 }
 
 export function mountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
+  const parsed = parseCommandLine(prog, argv, MOUNT, (l) => out.stderr(l));
   if (!parsed) return EXIT.USAGE;
   const { ordered, positional } = parsed;
   const badUsage = (): number => {

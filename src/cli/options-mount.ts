@@ -1,6 +1,7 @@
 // tsmount's options: util-linux 2.42's sys-utils/mount.c longopts[] (in its order) and excl[],
 // then tsmount's own; the --help page; the mount options the order-sensitive ones stand for.
-import { CommandSpec, HelpLine, OptionSpec, bareOptionLines, optionLines } from './optspec';
+import { CommandSpec, HelpLine, OptionSpec, bareOptionLines, keyOf, optionLines } from './optspec';
+import type { OrderedOption } from './getopt';
 
 /** mount.c's excl[] rows: { 'B','M','R' } and { 'L','U', MOUNT_OPT_SOURCE }. */
 type MountExclusive = 'bind-move-rbind' | 'label-uuid-source';
@@ -146,4 +147,23 @@ export function mountHelpPage(p: string): HelpLine[] {
     '',
     `For more details see ${p === 'mount' ? 'mount' : 'tsmount'}(8).`,
   ];
+}
+
+const byKey = new Map(MOUNT.options.map((o) => [keyOf(o), o]));
+
+/** The mount options the order-sensitive options stand for (-o, -r, -w, --bind, --make-*…), in command-line order. */
+export function optionSequence(ordered: readonly OrderedOption[]): string[] {
+  const out: string[] = [];
+  for (const o of ordered) {
+    const adds = byKey.get(o.key)?.adds;
+    if (adds !== undefined) out.push(typeof adds === 'string' ? adds : adds(o.value));
+  }
+  // --map-users/--map-groups build one X-mount.idmap (a namespace path stands alone).
+  const maps = ordered.filter((o) => byKey.get(o.key)?.idmap !== undefined);
+  if (maps.length) {
+    const nsPath = maps.find((m) => (m.value ?? '').startsWith('/'));
+    const value = nsPath ? nsPath.value : maps.map((m) => `${byKey.get(m.key)?.idmap}:${m.value}`).join(' ');
+    out.push(`X-mount.idmap=${value}`);
+  }
+  return out;
 }
