@@ -1,6 +1,6 @@
 // -h and -V texts, laid out as util-linux's; each option's line comes from its command's table.
 import { packageVersion, FEATURES } from '../version';
-import { HelpLine, OptionSpec, keyOf } from './optspec';
+import { HelpLine, OptionSpec, optionByKey } from './optspec';
 import { MOUNT, mountHelpPage } from './options-mount';
 import { UMOUNT, umountHelpPage } from './options-umount';
 
@@ -23,12 +23,7 @@ export function optionHelpLine(o: OptionSpec, bare = false): string {
 }
 
 export function renderHelp(options: readonly OptionSpec[], page: readonly HelpLine[]): string {
-  return page.map((l) => {
-    if (typeof l === 'string') return l;
-    const o = options.find((x) => keyOf(x) === l.option);
-    if (!o) throw new Error(`--help names an option the table lacks: ${l.option}`);
-    return optionHelpLine(o, l.bare);
-  }).join('\n');
+  return page.map((l) => (typeof l === 'string' ? l : optionHelpLine(optionByKey(options, l.option), l.bare))).join('\n');
 }
 
 export function mountUsage(p: string): string {
