@@ -3,7 +3,7 @@
 // getopt_long's reading (prefixes, groups, attached values, permutation, "--") and error texts,
 // minimist's record, the order of the options, util-linux's exclusive options.
 const test = require('ava');
-const { parseArgs, parseCommandLine, minimistOptions } = require('../../dist/cli/args');
+const { parseArgs, parseCommandLine, minimistOptions, helpOrVersion } = require('../../dist/cli/args');
 const { MOUNT, optionSequence } = require('../../dist/cli/options-mount');
 const { UMOUNT } = require('../../dist/cli/options-umount');
 
@@ -150,4 +150,27 @@ test('minimist is configured from the table', (t) => {
   t.deepEqual(o.alias.w, ['read-write', 'rw']);
   t.is(o.alias.source, undefined);
   t.is(o.alias.s, undefined);
+});
+
+// Where the parse still differs from util-linux 2.42.2, whose getopt loop acts on each option as it
+// reaches it (tsmount reads the whole command line first): known differences, checked against
+// util-linux's binaries, kept as failing tests until they are resolved.
+test.failing('util-linux: -h and -V act when getopt reaches them, before a later bad option', (t) => {
+  t.is(failure(['-h', '--bogus']), undefined);
+  t.is(failure(['-V', '--label']), undefined);
+  const lines = [];
+  helpOrVersion(parse(['-Vh']).ordered, () => 'usage', () => 'version', (l) => lines.push(...l));
+  t.deepEqual(lines, ['version'], 'the first of -V and -h wins');
+});
+
+test.failing("util-linux: glibc's unrecognized/ambiguous texts keep the '=VALUE' given", (t) => {
+  t.deepEqual(failure(['--foo=bar']), ["mount: unrecognized option '--foo=bar'", TRY]);
+  t.deepEqual(failure(['--opt=ro']), [
+    "mount: option '--opt=ro' is ambiguous; possibilities: '--options' '--options-mode' '--options-source' '--options-source-force'", TRY]);
+});
+
+test.failing('util-linux: an exclusive pair is reported when its second option is reached', (t) => {
+  t.deepEqual(failure(['-B', '-M', '--foo']), ['mount: options --bind and --move cannot be combined']);
+  t.deepEqual(failure(['-L', 'x', '-B', '-U', 'y', '-M']), ['mount: options --label and --uuid cannot be combined']);
+  t.deepEqual(failure(['-R', '-t', 'x', '-a'], UMOUNT, 'umount'), ['umount: options --recursive and --types cannot be combined']);
 });
