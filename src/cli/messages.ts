@@ -181,9 +181,14 @@ export function otherErrorLine(prog: string, e: unknown, spec: string | undefine
 
 /** -N failed: util-linux's text, with the namespace file and the reason. */
 export function namespaceError(prog: string, spec: string, e: unknown): string {
+  return `${prog}: ${namespaceErrorText(spec, e)}`;
+}
+
+/** The same without the program name. */
+export function namespaceErrorText(spec: string, e: unknown): string {
   const path = /^[0-9]+$/.test(spec) ? `/proc/${spec}/ns/mnt` : spec;
   const errno = e instanceof MountError ? e.errno : Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
-  return `${prog}: failed to set target namespace to ${path}: ${strerror(errno)}`;
+  return `failed to set target namespace to ${path}: ${strerror(errno)}`;
 }
 
 /** The mount table could not be read (no /proc): util-linux's "failed to read mtab", exit 2. */

@@ -1,7 +1,7 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
-import { OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { MOUNT, optionSequence } from './options-mount';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport } from './messages';
+import { ArgError, OptionError, OptionReached, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { MOUNT, optionSequence, withoutEquals } from './options-mount';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, namespaceErrorText, mtabError, EXIT, Report, utabFailureReport } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UsageError } from '../sys/error';
@@ -10,8 +10,8 @@ import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mou
 import { mountAllSteps, remountAllSteps } from '../lib/all';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { FstabReadError } from '../tables/fstab';
-import { enterNamespace } from '../lib/namespace';
+import { Fstab, FstabReadError, readFstab } from '../tables/fstab';
+import { enterNamespace, tryNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { explainPlan } from '../exec/explain';
 import * as fs from 'fs';
@@ -94,9 +94,74 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
   return EXIT.FAIL;
 }
 
+const OPTIONS_MODES = ['ignore', 'append', 'prepend', 'replace'];
+const OPTIONS_SOURCES = ['fstab', 'mtab', 'disable'];
+
+/**
+ * What mount.c's getopt loop does with an option as soon as it reaches it, so that its error comes
+ * before anything later on the command line (a bad option, -h): the values it refuses there (-o
+ * with an item starting with '=', --options-mode, --options-source, a namespace path with another
+ * --map-users/--map-groups), each -T file read (its broken lines reported then) and each -N
+ * namespace tried. The -T tables read go to `fstab`.
+ */
+function mountReached(prog: string, out: Output, fstab: Fstab): OptionReached {
+  let idmap: string | undefined;
+  return (o) => {
+    const v = o.value ?? '';
+    switch (o.key) {
+      case 'o':
+        // append_option(): util-linux checks each -o string as it is given and names the whole string.
+        try {
+          parseOptions(v);
+        } catch (e) {
+          if (e instanceof UsageError) throw new OptionError(e.message, e.exitCode);
+          throw e;
+        }
+        break;
+      case 'options-mode':
+        if (!OPTIONS_MODES.includes(v)) throw new ArgError('bad usage');
+        break;
+      case 'options-source':
+        // string_to_bitmask(): an empty list is no list; an empty item is an error
+        if (v !== '' && v.split(',').some((x) => !OPTIONS_SOURCES.includes(x))) throw new ArgError('bad usage');
+        break;
+      case 'map-users':
+      case 'map-groups': {
+        // a namespace path stands alone: not with another --map-users/--map-groups
+        const m = withoutEquals(v);
+        if (idmap !== undefined && (m.startsWith('/') || idmap.startsWith('/'))) throw new ArgError('bad usage');
+        idmap ??= m;
+        break;
+      }
+      case 'T': {
+        let t: Fstab;
+        try {
+          t = readFstab(v, true);
+        } catch (e) {
+          if (e instanceof FstabReadError) throw new OptionError(`${e.file}: failed to parse`, EXIT.USAGE);
+          throw e;
+        }
+        for (const err of t.errors) out.stderr([`${prog}: ${err.file}: parse error at line ${err.line} -- ignored`]);
+        fstab.entries.push(...t.entries);
+        fstab.errors.push(...t.errors);
+        break;
+      }
+      case 'N':
+        try {
+          tryNamespace(v);
+        } catch (e) {
+          throw new OptionError(namespaceErrorText(v, e), EXIT.SYSERR);
+        }
+        break;
+      default:
+    }
+  };
+}
+
 export function mountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, MOUNT, (l) => out.stderr(l));
-  if (!parsed) return EXIT.USAGE;
+  const fstabRead: Fstab = { entries: [], errors: [] };
+  const parsed = parseCommandLine(prog, argv, MOUNT, (l) => out.stderr(l), mountReached(prog, out, fstabRead));
+  if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const badUsage = (): number => {
     out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
@@ -113,12 +178,12 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const makeFlags = ordered.some((o) => o.key.startsWith('make-'));
   const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
   const targetOpt = last(ordered, 'target');
+  // --options-mode and --options-source were checked when getopt reached them (mountReached);
+  // an empty --options-source is none (util-linux's defaults).
   const mode = last(ordered, 'options-mode');
-  if (mode !== undefined && !['ignore', 'append', 'prepend', 'replace'].includes(mode)) return badUsage();
-  const optSource = last(ordered, 'options-source');
-  if (optSource !== undefined && optSource.split(',').some((s) => !['fstab', 'mtab', 'disable'].includes(s))) return badUsage();
+  const optSource = last(ordered, 'options-source') || undefined;
   for (const s of options) {
-    // util-linux checks each -o string as it is given and names the whole string.
+    // The -o strings were checked as they were given; what -m adds is checked here.
     try {
       parseOptions(s);
     } catch (e) {
@@ -140,7 +205,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     }
   }
 
-  const tables = new Tables(all(ordered, 'T'), (file, line) => out.stderr([`${prog}: ${file}: parse error at line ${line} -- ignored`]));
+  const fstabPaths = all(ordered, 'T');
+  const tables = new Tables(fstabPaths, (file, line) => out.stderr([`${prog}: ${file}: parse error at line ${line} -- ignored`]),
+    fstabPaths.length ? fstabRead : undefined);
   const base: MountRequest = {
     options,
     optionsMode: mode as OptionsMode | undefined,

@@ -25,14 +25,14 @@ export const MOUNT: CommandSpec<MountOptionSpec, MountExclusive> = {
     { short: 'f', long: ['fake'], arg: 'none', help: { text: 'dry run; skip the mount(2) syscall' } },
     { short: 'T', long: ['fstab'], arg: 'required', help: { value: '<path>', text: 'alternative file to /etc/fstab' } },
     { short: 'F', long: ['fork'], arg: 'none', help: { text: 'fork off for each device (use with -a)' } },
-    { short: 'h', long: ['help'], arg: 'none', help: { text: 'display this help' } },
+    { short: 'h', long: ['help'], arg: 'none', exits: true, help: { text: 'display this help' } },
     { short: 'n', long: ['no-mtab'], arg: 'none', help: { text: "don't write to /etc/mtab" } },
     {
       short: 'r', long: ['read-only', 'ro'], arg: 'none', adds: 'ro',
       help: { names: ['read-only'], text: 'mount the filesystem read-only (same as -o ro)' },
     },
     { short: 'v', long: ['verbose'], arg: 'none', help: { text: 'say what is being done' } },
-    { short: 'V', long: ['version'], arg: 'none', help: { text: 'display version' } },
+    { short: 'V', long: ['version'], arg: 'none', exits: true, help: { text: 'display version' } },
     {
       short: 'w', long: ['read-write', 'rw'], arg: 'none', adds: 'rw',
       help: { names: ['rw', 'read-write'], text: 'mount the filesystem read-write (default)' },
@@ -80,7 +80,10 @@ export const MOUNT: CommandSpec<MountOptionSpec, MountExclusive> = {
       help: { value: '<inner>:<outer>:<count>', text: 'add the specified user ID mapping (idmapped mount)' },
     },
     {
-      short: 'm', long: ['mkdir'], arg: 'optional', adds: (v) => (v ? `X-mount.mkdir=${v}` : 'X-mount.mkdir'),
+      short: 'm', long: ['mkdir'], arg: 'optional', adds: (v) => {
+        const mode = withoutEquals(v ?? '');
+        return mode ? `X-mount.mkdir=${mode}` : 'X-mount.mkdir';
+      },
       help: { value: '<mode>', text: "alias to '-o X-mount.mkdir[=<mode>]'" },
     },
     { short: 'c', long: ['no-canonicalize'], arg: 'none', help: { text: "don't canonicalize paths" } },
@@ -101,12 +104,12 @@ export const MOUNT: CommandSpec<MountOptionSpec, MountExclusive> = {
     { short: 's', long: [], arg: 'none', help: { text: 'tolerate sloppy mount options (passed to helpers)' } },
     // tsmount's own
     {
-      long: ['output'], arg: 'required',
+      long: ['output'], arg: 'required', own: true,
       help: { value: '<columns>', text: 'list mounts with these columns (with --json, -o also names them)' },
     },
-    { long: ['dry-run'], arg: 'none', help: { text: 'print the system calls the command would make, make none' } },
-    { long: ['json'], arg: 'none', help: { text: "list mounts in findmnt's JSON format" } },
-    { long: ['list'], arg: 'none', help: { text: 'with --json: a flat list instead of the tree' } },
+    { long: ['dry-run'], arg: 'none', own: true, help: { text: 'print the system calls the command would make, make none' } },
+    { long: ['json'], arg: 'none', own: true, help: { text: "list mounts in findmnt's JSON format" } },
+    { long: ['list'], arg: 'none', own: true, help: { text: 'with --json: a flat list instead of the tree' } },
   ],
 };
 
@@ -149,6 +152,14 @@ export function mountHelpPage(p: string): HelpLine[] {
   ];
 }
 
+/**
+ * The value of -m, --map-users, --map-groups as mount.c takes it: one '=' in front is dropped
+ * (-m=0755, --mkdir==0755 and --map-users==0:1000:1 are read as without it).
+ */
+export function withoutEquals(v: string): string {
+  return v.startsWith('=') ? v.slice(1) : v;
+}
+
 const byKey = new Map(MOUNT.options.map((o) => [keyOf(o), o]));
 
 /** The mount options the order-sensitive options stand for (-o, -r, -w, --bind, --make-*…), in command-line order. */
@@ -159,9 +170,10 @@ export function optionSequence(ordered: readonly OrderedOption[]): string[] {
     if (adds !== undefined) out.push(typeof adds === 'string' ? adds : adds(o.value));
   }
   // --map-users/--map-groups build one X-mount.idmap (a namespace path stands alone).
-  const maps = ordered.filter((o) => byKey.get(o.key)?.idmap !== undefined);
+  const maps = ordered.filter((o) => byKey.get(o.key)?.idmap !== undefined).map((o) => ({ key: o.key, value: withoutEquals(o.value ?? '') }));
   if (maps.length) {
-    const nsPath = maps.find((m) => (m.value ?? '').startsWith('/'));
+    // A namespace path stands alone (mount.c refuses it with another: checked as getopt reached it).
+    const nsPath = maps.find((m) => m.value.startsWith('/'));
     const value = nsPath ? nsPath.value : maps.map((m) => `${byKey.get(m.key)?.idmap}:${m.value}`).join(' ');
     out.push(`X-mount.idmap=${value}`);
   }

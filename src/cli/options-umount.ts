@@ -22,7 +22,7 @@ export const UMOUNT: CommandSpec<UmountOptionSpec, UmountExclusive> = {
     { short: 'd', long: ['detach-loop'], arg: 'none', help: { text: 'if mounted loop device, also free this loop device' } },
     { long: ['fake'], arg: 'none', help: { text: 'dry run; skip the umount(2) syscall' } },
     { short: 'f', long: ['force'], arg: 'none', help: { text: 'force unmount (in case of an unreachable NFS system)' } },
-    { short: 'h', long: ['help'], arg: 'none', help: { text: 'display this help' } },
+    { short: 'h', long: ['help'], arg: 'none', exits: true, help: { text: 'display this help' } },
     { short: 'i', long: ['internal-only'], arg: 'none', help: { text: "don't call the umount.<type> helpers" } },
     { short: 'l', long: ['lazy'], arg: 'none', help: { text: 'detach the filesystem now, clean up things later' } },
     { short: 'c', long: ['no-canonicalize'], arg: 'none', help: { text: "don't canonicalize paths" } },
@@ -42,7 +42,7 @@ export const UMOUNT: CommandSpec<UmountOptionSpec, UmountExclusive> = {
       help: { value: '<list>', text: 'limit the set of filesystem types' },
     },
     { short: 'v', long: ['verbose'], arg: 'none', help: { text: 'say what is being done' } },
-    { short: 'V', long: ['version'], arg: 'none', help: { text: 'display version' } },
+    { short: 'V', long: ['version'], arg: 'none', exits: true, help: { text: 'display version' } },
     { short: 'N', long: ['namespace'], arg: 'required', help: { value: '<ns>', text: 'perform umount in another namespace' } },
   ],
 };

@@ -22,6 +22,16 @@ export interface OptionSpec<Row extends string = string> {
   readonly arg: ArgKind;
   /** The rows of util-linux's excl[] table this option is in. */
   readonly exclusive?: readonly Row[];
+  /**
+   * util-linux's getopt loop exits on it (usage(), print_version()): nothing after it on the
+   * command line is read, and an error before it is still reported.
+   */
+  readonly exits?: boolean;
+  /**
+   * tsmount's own option (util-linux has none such). An abbreviation names it only when it
+   * abbreviates none of util-linux's options, so every command line util-linux reads is read alike.
+   */
+  readonly own?: boolean;
   readonly help: OptionHelp;
 }
 

@@ -1,7 +1,7 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
-import { has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { OptionError, OptionReached, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { UMOUNT } from './options-umount';
 import { umountFailureText, otherErrorLine, utabFailureReport, EXIT } from './messages';
 import type { UtabUpdateError } from '../tables/utab';
@@ -11,8 +11,8 @@ import { UmountFailure } from '../lib/errors';
 import { UmountNotMounted, umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult, UmountNotFound } from '../lib/umount';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { enterNamespace } from '../lib/namespace';
-import { namespaceError, mtabError } from './messages';
+import { enterNamespace, tryNamespace } from '../lib/namespace';
+import { namespaceError, namespaceErrorText, mtabError } from './messages';
 import { osPath } from '../sys/bytes';
 
 function successLine(prog: string, r: UmountResult): string {
@@ -41,9 +41,22 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   return EXIT.FAIL;
 }
 
+/**
+ * What umount.c's getopt loop does with an option as soon as it reaches it: each -N namespace is
+ * tried there, so that its error comes before anything later on the command line (-h included).
+ */
+const umountReached: OptionReached = (o) => {
+  if (o.key !== 'N') return;
+  try {
+    tryNamespace(o.value ?? '');
+  } catch (e) {
+    throw new OptionError(namespaceErrorText(o.value ?? '', e), EXIT.SYSERR);
+  }
+};
+
 export function umountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, UMOUNT, (l) => out.stderr(l));
-  if (!parsed) return EXIT.USAGE;
+  const parsed = parseCommandLine(prog, argv, UMOUNT, (l) => out.stderr(l), umountReached);
+  if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const info = helpOrVersion(ordered, () => umountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
   if (info !== undefined) return info;

@@ -3,17 +3,19 @@
 // getopt_long's reading (prefixes, groups, attached values, permutation, "--") and error texts,
 // minimist's record, the order of the options, util-linux's exclusive options.
 const test = require('ava');
-const { parseArgs, parseCommandLine, minimistOptions, helpOrVersion } = require('../../dist/cli/args');
+const { ArgError, OptionError, parseArgs, parseCommandLine, minimistOptions, helpOrVersion } = require('../../dist/cli/args');
 const { MOUNT, optionSequence } = require('../../dist/cli/options-mount');
 const { UMOUNT } = require('../../dist/cli/options-umount');
 
 const parse = (argv, spec = MOUNT) => parseArgs(argv, spec);
 
-/** What parseCommandLine prints for argv (undefined: it parsed). */
-function failure(argv, spec = MOUNT, prog = 'mount') {
+/** What parseCommandLine prints for argv (undefined: it parsed); the exit code is 1. */
+function failure(argv, spec = MOUNT, prog = 'mount', reached = undefined) {
   const lines = [];
-  const r = parseCommandLine(prog, argv, spec, (l) => lines.push(...l));
-  return r === undefined ? lines : undefined;
+  const r = parseCommandLine(prog, argv, spec, (l) => lines.push(...l), reached);
+  if (typeof r !== 'number') return undefined;
+  if (r !== 1) throw new Error(`exit code ${r}`);
+  return lines;
 }
 
 const TRY = "Try 'mount --help' for more information.";
@@ -36,7 +38,7 @@ test('an exact long name wins over the longer names it starts', (t) => {
 
 test('unrecognized option', (t) => {
   t.deepEqual(failure(['--foo']), ["mount: unrecognized option '--foo'", TRY]);
-  t.deepEqual(failure(['/m', '--bogus=1']), ["mount: unrecognized option '--bogus'", TRY]);
+  t.deepEqual(failure(['/m', '--bogus=1']), ["mount: unrecognized option '--bogus=1'", TRY], "glibc quotes the word, '=VALUE' included");
   t.deepEqual(failure(['---x']), ["mount: unrecognized option '---x'", TRY]);
   t.deepEqual(failure(['--json'], UMOUNT, 'umount'), ["umount: unrecognized option '--json'", UTRY]);
 });
@@ -49,7 +51,7 @@ test("ambiguous prefix: the candidates in longopts[] order, synonyms of the firs
     + " '--make-rshared' '--make-rslave' '--make-rprivate' '--make-runbindable' '--map-groups' '--map-users'", TRY]);
   t.deepEqual(failure(['--s']), ["mount: option '--s' is ambiguous; possibilities: '--show-labels' '--source'", TRY]);
   t.deepEqual(failure(['--o']), ["mount: option '--o' is ambiguous; possibilities: '--options' '--onlyonce' '--options-mode'"
-    + " '--options-source' '--options-source-force' '--output'", TRY]);
+    + " '--options-source' '--options-source-force'", TRY], "util-linux's options only (tsmount's --output is not one of them)");
   t.deepEqual(failure(['--n'], UMOUNT, 'umount'), [
     "umount: option '--n' is ambiguous; possibilities: '--no-canonicalize' '--no-mtab' '--namespace'", UTRY]);
   t.deepEqual(failure(['--re'], UMOUNT, 'umount'), [
@@ -85,6 +87,13 @@ test('options and arguments mixed (permutation); "--" ends the options', (t) => 
   t.deepEqual(parse(['-', '/m']).positional, ['-', '/m']);
 });
 
+test('with POSIXLY_CORRECT (glibc), the first argument ends the options', (t) => {
+  const { getopt } = require('../../dist/cli/getopt');
+  t.deepEqual(getopt(['-v', '/m', '-h', '--bogus'], MOUNT.options, undefined, true),
+    { ordered: [{ key: 'v' }], positional: ['/m', '-h', '--bogus'] });
+  t.deepEqual(getopt(['-v', '/m', '-r'], MOUNT.options, undefined, false).ordered, [{ key: 'v' }, { key: 'r' }]);
+});
+
 test('values: attached, separate, after "=", starting with "-"', (t) => {
   t.deepEqual(parse(['-oro']).ordered, [{ key: 'o', value: 'ro' }]);
   t.deepEqual(parse(['-fvotmpfs']).ordered, [{ key: 'f' }, { key: 'v' }, { key: 'o', value: 'tmpfs' }]);
@@ -110,6 +119,9 @@ test('order-sensitive options become mount options in command-line order', (t) =
   t.deepEqual(optionSequence(parse(['--map-users', '0:1000:1', '--map-groups', '0:2000:1']).ordered),
     ['X-mount.idmap=u:0:1000:1 g:0:2000:1']);
   t.deepEqual(optionSequence(parse(['--map-users', '/proc/1/ns/user']).ordered), ['X-mount.idmap=/proc/1/ns/user']);
+  // mount.c drops one '=' in front of these values
+  t.deepEqual(optionSequence(parse(['-m=0700', '--mkdir==0755', '-m=', '--map-users==0:1:1', '--map-groups', '=0:2:1']).ordered),
+    ['X-mount.mkdir=0700', 'X-mount.mkdir=0755', 'X-mount.mkdir', 'X-mount.idmap=u:0:1:1 g:0:2:1']);
 });
 
 test("exclusive options: util-linux's message, without the --help line", (t) => {
@@ -152,25 +164,85 @@ test('minimist is configured from the table', (t) => {
   t.is(o.alias.s, undefined);
 });
 
-// Where the parse still differs from util-linux 2.42.2, whose getopt loop acts on each option as it
-// reaches it (tsmount reads the whole command line first): known differences, checked against
-// util-linux's binaries, kept as failing tests until they are resolved.
-test.failing('util-linux: -h and -V act when getopt reaches them, before a later bad option', (t) => {
+// util-linux's getopt loop acts on each option as it reaches it: -h and -V print and exit there,
+// an excl[] conflict is reported at its second option, the command's checks of values run there;
+// whichever comes first on the command line is what happens (checked against util-linux 2.42.2).
+test('-h and -V act when getopt reaches them: what follows is not read, an error before them is still one', (t) => {
   t.is(failure(['-h', '--bogus']), undefined);
   t.is(failure(['-V', '--label']), undefined);
-  const lines = [];
-  helpOrVersion(parse(['-Vh']).ordered, () => 'usage', () => 'version', (l) => lines.push(...l));
-  t.deepEqual(lines, ['version'], 'the first of -V and -h wins');
+  t.is(failure(['-ah', '-Z']), undefined, 'in a group too');
+  t.is(failure(['-h', '-B', '-M']), undefined);
+  t.is(failure(['-h', '-a', '-R'], UMOUNT, 'umount'), undefined);
+  t.deepEqual(failure(['--bogus', '-h']), ["mount: unrecognized option '--bogus'", TRY]);
+  t.deepEqual(failure(['-B', '-M', '-h']), ['mount: options --bind and --move cannot be combined']);
+  t.deepEqual(failure(['-x', '-h'], UMOUNT, 'umount'), ["umount: invalid option -- 'x'", UTRY]);
+  t.deepEqual(parse(['-h', '--bogus', 'a']).ordered, [{ key: 'h' }], 'the parse ends at -h');
+  t.deepEqual(parse(['-v', '--', '-h']).ordered, [{ key: 'v' }], 'after "--" -h is an argument');
+  const shown = (argv, spec = MOUNT) => {
+    const lines = [];
+    const code = helpOrVersion(parse(argv, spec).ordered, () => 'usage', () => 'version', (l) => lines.push(...l));
+    return [code, ...lines];
+  };
+  t.deepEqual(shown(['-Vh']), [0, 'version'], 'the first of -V and -h wins');
+  t.deepEqual(shown(['-hV']), [0, 'usage']);
+  t.deepEqual(shown(['--version', '--help']), [0, 'version']);
+  t.deepEqual(shown(['--vers', '--he'], UMOUNT), [0, 'version']);
+  t.deepEqual(shown(['-v', '/m']), [undefined]);
 });
 
-test.failing("util-linux: glibc's unrecognized/ambiguous texts keep the '=VALUE' given", (t) => {
+test("glibc's unrecognized/ambiguous texts keep the '=VALUE' given; 'doesn't allow' names the option", (t) => {
   t.deepEqual(failure(['--foo=bar']), ["mount: unrecognized option '--foo=bar'", TRY]);
+  t.deepEqual(failure(['--foo=']), ["mount: unrecognized option '--foo='", TRY]);
   t.deepEqual(failure(['--opt=ro']), [
     "mount: option '--opt=ro' is ambiguous; possibilities: '--options' '--options-mode' '--options-source' '--options-source-force'", TRY]);
+  t.deepEqual(failure(['--r=x']), [
+    "mount: option '--r=x' is ambiguous; possibilities: '--read-only' '--read-write' '--rw' '--rbind'", TRY]);
+  t.deepEqual(failure(['--re=x'], UMOUNT, 'umount'), [
+    "umount: option '--re=x' is ambiguous; possibilities: '--read-only' '--recursive'", UTRY]);
+  t.deepEqual(failure(['--='], UMOUNT, 'umount'), [
+    "umount: option '--=' is ambiguous; possibilities: '--all' '--all-targets' '--detach-loop' '--fake' '--force' '--help'"
+    + " '--internal-only' '--lazy' '--no-canonicalize' '--no-mtab' '--quiet' '--read-only' '--recursive' '--test-opts'"
+    + " '--types' '--verbose' '--version' '--namespace'", UTRY]);
+  t.deepEqual(failure(['--bind=x']), ["mount: option '--bind' doesn't allow an argument", TRY]);
+  t.deepEqual(failure(['--help=1']), ["mount: option '--help' doesn't allow an argument", TRY]);
 });
 
-test.failing('util-linux: an exclusive pair is reported when its second option is reached', (t) => {
+test("tsmount's own long options: an abbreviation names one only when it abbreviates none of util-linux's", (t) => {
+  t.deepEqual(parse(['--l', 'x']).ordered, [{ key: 'L', value: 'x' }], "--l is util-linux's --label, not ambiguous with --list");
+  t.deepEqual(parse(['--li']).ordered, [{ key: 'list' }]);
+  t.deepEqual(parse(['--ou', 'x']).ordered, [{ key: 'output', value: 'x' }]);
+  t.deepEqual(parse(['--j', '--d']).ordered, [{ key: 'json' }, { key: 'dry-run' }]);
+  t.deepEqual(parse(['--json', '--list']).ordered, [{ key: 'json' }, { key: 'list' }]);
+});
+
+test('an invalid short option that is not ASCII is named by its first byte, as glibc reads argv', (t) => {
+  t.deepEqual(failure(['-\u00e9']), ["mount: invalid option -- '\udcc3'", TRY]);
+  t.deepEqual(failure(['-v\u{1F600}']), ["mount: invalid option -- '\udcf0'", TRY]);
+});
+
+test('an exclusive pair is reported when its second option is reached', (t) => {
   t.deepEqual(failure(['-B', '-M', '--foo']), ['mount: options --bind and --move cannot be combined']);
+  t.deepEqual(failure(['--source', 's', '-L', 'x', '--bogus']), ['mount: options --source and --label cannot be combined']);
   t.deepEqual(failure(['-L', 'x', '-B', '-U', 'y', '-M']), ['mount: options --label and --uuid cannot be combined']);
   t.deepEqual(failure(['-R', '-t', 'x', '-a'], UMOUNT, 'umount'), ['umount: options --recursive and --types cannot be combined']);
+  t.deepEqual(failure(['-r', '-R', '-a'], UMOUNT, 'umount'), ['umount: options --read-only and --recursive cannot be combined']);
+  t.deepEqual(failure(['-R', '-a', '--foo'], UMOUNT, 'umount'), ['umount: options --recursive and --all cannot be combined']);
+  t.deepEqual(failure(['--foo', '-B', '-M']), ["mount: unrecognized option '--foo'", TRY]);
+});
+
+test("the command's check of an option runs when getopt reaches it, after the excl[] check", (t) => {
+  const seen = [];
+  const reached = (o) => {
+    seen.push(o.key);
+    if (o.key === 'o' && o.value === 'bad') throw new ArgError('bad usage');
+    if (o.key === 'N') throw new OptionError('no namespace', 2);
+  };
+  t.deepEqual(failure(['-o', 'bad', '-h'], MOUNT, 'mount', reached), ['mount: bad usage', TRY]);
+  t.deepEqual(failure(['-o', 'ok', '--bogus', '-o', 'bad'], MOUNT, 'mount', reached), ["mount: unrecognized option '--bogus'", TRY]);
+  t.is(failure(['-h', '-o', 'bad'], MOUNT, 'mount', reached), undefined);
+  t.deepEqual(failure(['-B', '-M', '-o', 'bad'], MOUNT, 'mount', reached), ['mount: options --bind and --move cannot be combined']);
+  const lines = [];
+  t.is(parseCommandLine('umount', ['-v', '-N', 'x', '-h'], UMOUNT, (l) => lines.push(...l), reached), 2, "an OptionError's exit code");
+  t.deepEqual(lines, ['umount: no namespace'], 'and its text alone');
+  t.deepEqual(seen, ['o', 'o', 'h', 'B', 'v', 'N']);
 });

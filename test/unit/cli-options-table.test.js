@@ -88,6 +88,11 @@ for (const c of COMMANDS) {
     t.deepEqual(c.spec.options.flatMap((o) => o.long), [...c.longopts, ...c.own]);
   });
 
+  test(`${c.name}: tsmount's own options are marked own; -h and -V (usage(), print_version()) end the parse`, (t) => {
+    t.deepEqual(c.spec.options.filter((o) => o.own).flatMap((o) => o.long), c.own);
+    t.deepEqual(c.spec.options.filter((o) => o.exits).map(keyOf), ['h', 'V']);
+  });
+
   test(`${c.name}: short letters and their argument kinds are util-linux's optstring`, (t) => {
     t.deepEqual([...optstring(c.spec)].sort(), [...parseOptstring(c.optstring)].sort());
   });
