@@ -10,6 +10,9 @@
 #
 # Text from the system (mount point names, filesystem types) is only ever compared, never
 # expanded: compgen -W would run a mount point named '$(cmd)'. Column names match in any case.
+#
+# The option words (opts) and the options completed with a value (case $prev) are checked against the
+# commands' option tables, src/cli/options-mount.ts and options-umount.ts, by test/unit/cli-options-table.test.js.
 
 _tsmount_fstypes() {
     # The second field of /proc/filesystems ("nodev<TAB>tmpfs" or "<TAB>ext4"), plus "auto";

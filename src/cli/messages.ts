@@ -181,9 +181,14 @@ export function otherErrorLine(prog: string, e: unknown, spec: string | undefine
 
 /** -N failed: util-linux's text, with the namespace file and the reason. */
 export function namespaceError(prog: string, spec: string, e: unknown): string {
+  return `${prog}: ${namespaceErrorText(spec, e)}`;
+}
+
+/** The same without the program name. */
+export function namespaceErrorText(spec: string, e: unknown): string {
   const path = /^[0-9]+$/.test(spec) ? `/proc/${spec}/ns/mnt` : spec;
   const errno = e instanceof MountError ? e.errno : Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
-  return `${prog}: failed to set target namespace to ${path}: ${strerror(errno)}`;
+  return `failed to set target namespace to ${path}: ${strerror(errno)}`;
 }
 
 /** The mount table could not be read (no /proc): util-linux's "failed to read mtab", exit 2. */
@@ -248,15 +253,21 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
 
 const REAL_LOOKUPS: MessageLookups = { exists: (p) => stat(p) !== undefined || lstat(p) !== undefined };
 
+/** A refused request's line without the program name ("SPEC: TEXT." or "TEXT"), and its exit code. */
+export function requestErrorLine(e: RequestError, look: MessageLookups = REAL_LOOKUPS): [string, number] {
+  const { text, rc } = requestText(e.problem, e.spec, look);
+  if (e.spec === undefined) return [text, rc];
+  // umount.c's "not found" and libmount's "failed to parse" (of a table) end without a period.
+  const period = e.code === 'not-found' || e.code === 'fstab-unreadable' ? '' : '.';
+  return [`${e.spec}: ${text}${period}`, rc];
+}
+
 /**
  * A refused request as util-linux prints it: "PROG: SPEC: TEXT." (umount's "not found" line has no
  * final period, as umount.c prints it), or "PROG: TEXT" when the request named nothing.
  */
 export function requestErrorReport(prog: string, e: RequestError, look: MessageLookups = REAL_LOOKUPS): Report {
-  const { text, rc } = requestText(e.problem, e.spec, look);
-  if (e.spec === undefined) return { out: [], err: [`${prog}: ${text}`], rc };
-  // umount.c's "not found" and libmount's "failed to parse" (of a table) end without a period.
-  const period = e.code === 'not-found' || e.code === 'fstab-unreadable' ? '' : '.';
-  return { out: [], err: [`${prog}: ${e.spec}: ${text}${period}`], rc };
+  const [line, rc] = requestErrorLine(e, look);
+  return { out: [], err: [`${prog}: ${line}`], rc };
 }
 

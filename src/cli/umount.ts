@@ -1,7 +1,8 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { OptionError, OptionReached, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { UMOUNT } from './options-umount';
 import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport } from './messages';
 import { RequestError } from '../sys/error';
 import type { UtabUpdateError } from '../tables/utab';
@@ -11,35 +12,9 @@ import { UmountFailure } from '../lib/errors';
 import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult } from '../lib/umount';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { enterNamespace } from '../lib/namespace';
-import { namespaceError, mtabError } from './messages';
+import { enterNamespace, tryNamespace } from '../lib/namespace';
+import { namespaceError, namespaceErrorText, mtabError } from './messages';
 import { osPath } from '../sys/bytes';
-
-const SPEC: ArgSpec = {
-  shortWithValue: 'OtN',
-  shortFlags: 'aAcdfhilnqRrvV',
-  longWithValue: ['test-opts', 'types', 'namespace'],
-  longFlags: ['all', 'all-targets', 'no-canonicalize', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'no-mtab',
-    'lazy', 'recursive', 'read-only', 'verbose', 'version', 'quiet'],
-  alias: {
-    'test-opts': 'O', types: 't', namespace: 'N', all: 'a', 'all-targets': 'A', 'no-canonicalize': 'c', 'detach-loop': 'd',
-    force: 'f', help: 'h', 'internal-only': 'i', 'no-mtab': 'n', lazy: 'l', recursive: 'R', 'read-only': 'r', verbose: 'v',
-    version: 'V', quiet: 'q',
-  },
-  longOrder: ['all', 'all-targets', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'lazy', 'no-canonicalize', 'no-mtab',
-    'quiet', 'read-only', 'recursive', 'test-opts', 'types', 'verbose', 'version', 'namespace'],
-};
-
-const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
-
-function checkExclusive(o: OrderedOption[]): void {
-  // umount.c's exclusion table (-O with -R is not in it).
-  for (const g of [['A', 'a'], ['R', 'a'], ['R', 't'], ['R', 'r']]) {
-    const seen: string[] = [];
-    for (const x of o) if (g.includes(x.key) && !seen.includes(x.key)) seen.push(x.key); // command-line order
-    if (seen.length > 1) throw new ExclusiveError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
-  }
-}
 
 function successLine(prog: string, r: UmountResult): string {
   return r.source !== undefined ? `${prog}: ${r.target} (${r.source}) unmounted` : `${prog}: ${r.target} unmounted`;
@@ -63,9 +38,22 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   return EXIT.FAIL;
 }
 
+/**
+ * What umount.c's getopt loop does with an option as soon as it reaches it: each -N namespace is
+ * tried there, so that its error comes before anything later on the command line (-h included).
+ */
+const umountReached: OptionReached = (o) => {
+  if (o.key !== 'N') return;
+  try {
+    tryNamespace(o.value ?? '');
+  } catch (e) {
+    throw new OptionError(namespaceErrorText(o.value ?? '', e), EXIT.SYSERR);
+  }
+};
+
 export function umountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
-  if (!parsed) return EXIT.USAGE;
+  const parsed = parseCommandLine(prog, argv, UMOUNT, (l) => out.stderr(l), umountReached);
+  if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const info = helpOrVersion(ordered, () => umountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
   if (info !== undefined) return info;
