@@ -231,6 +231,8 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
     case 'options-source-disabled': return { text: 'filesystem was mounted, but any subsequent operation failed: Invalid argument', rc: EXIT.USAGE };
     case 'no-target': return { text: 'no mount point specified', rc: EXIT.USAGE };
     case 'no-source': return { text: 'no mount source specified', rc: EXIT.USAGE };
+    // libmount's generic excode for -EINVAL ("mount failed: %m")
+    case 'no-operation-source': return { text: 'mount failed: Invalid argument', rc: EXIT.USAGE };
     case 'tag-not-found':
       return { text: `can't find ${p.tag}${p.unprobed ? ` (cannot probe devices: ${p.unprobed} not available)` : ''}`, rc: EXIT.USAGE };
     case 'blkid-unavailable': return { text: `cannot probe ${p.source}: ${p.library} not available; use -t <type>`, rc: EXIT.FAIL };

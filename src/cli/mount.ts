@@ -171,7 +171,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const explain = has(ordered, 'dry-run') || (has(ordered, 'f') && ordered.filter((o) => o.key === 'v').length > 1);
   const types = last(ordered, 't');
   const options = optionSequence(ordered);
-  const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R');
+  // mount.c's `oper`: --bind, --rbind, --move, and an -o string holding "move".
+  const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R')
+    || all(ordered, 'o').some((o) => { try { return parseOptions(o).some((it) => it.name === 'move'); } catch { return false; } });
   const makeFlags = ordered.some((o) => o.key.startsWith('make-'));
   const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
   const targetOpt = last(ordered, 'target');
@@ -223,6 +225,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     exclusive: has(ordered, 'exclusive'),
     beneath: has(ordered, 'beneath'),
     targetPrefix: last(ordered, 'target-prefix'),
+    // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (not with remount)
+    noTables: (operation && !options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) || makeFlags,
   };
 
   if (has(ordered, 'a')) {

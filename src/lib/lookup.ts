@@ -44,7 +44,7 @@ function remountable(items: OptionItem[], fstype: string): OptionItem[] {
 export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): Lookup {
   const src = parseSources(req.optionsSource);
   // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (a move too; a remount reads them).
-  const operation = (cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount;
+  const operation = req.noTables ?? ((cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount);
   const both = req.source !== undefined && req.target !== undefined;
   const out: Lookup = { source: req.source, target: req.target, tableOptions: [] };
   if (operation || (both && !req.optionsSourceForce) || (!src.fstab && !src.mtab)) {

@@ -37,6 +37,12 @@ export interface MountRequest {
   /** Read fstab even when both source and target are given. */
   optionsSourceForce?: boolean;
   /**
+   * util-linux's MNT_OMODE_NOTAB: neither fstab nor the mount table completes the request. mount(8)
+   * sets it for --bind, --rbind, --move (also -o move) without remount, and for --make-*; a bind
+   * given as `-o bind` still looks its single argument up in fstab. Unset: decided from the options.
+   */
+  noTables?: boolean;
+  /**
    * A single argument without -L/-U/--source/--target (libmount's swap-match): a path is looked up
    * in fstab as target, then as source; a tag as source. Not found: "can't find in /etc/fstab".
    */

@@ -241,6 +241,11 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   const base = { kind, target, options: o, settings, noMtab: req.noMtab, beneath: req.beneath };
   let source = look.source;
 
+  // A bind or a move needs its source: libmount fails before any call ("mount failed: Invalid
+  // argument"), where open_tree("") would take the current directory's mount.
+  if ((kind === 'move' || kind === 'bind') && (source === undefined || source === '')) {
+    throw new RequestError({ code: 'no-operation-source' }, given);
+  }
   if (kind === 'move' || kind === 'bind' || kind === 'remount') {
     // A tag names a device for a bind, a move and a remount too (libmount prepares every source
     // alike: a remount whose fstab entry names a LABEL= that no device has fails "can't find").

@@ -70,6 +70,8 @@ export type RequestProblem =
   | { code: 'options-source-disabled' }
   | { code: 'no-target' }
   | { code: 'no-source' }
+  /** A bind or a move without a source (--bind DIR alone: nothing in fstab is read for it). */
+  | { code: 'no-operation-source' }
   /** A tag (LABEL=, UUID= …) that no device carries (`unprobed`: no udev link, and this library was missing). */
   | { code: 'tag-not-found'; tag: string; unprobed?: string }
   /** The type must be probed and libblkid cannot be loaded. */
