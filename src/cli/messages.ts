@@ -273,3 +273,31 @@ export function requestErrorReport(prog: string, e: RequestError, look: MessageL
   return { out: [], err: [`${prog}: ${line}`], rc };
 }
 
+// ---- the other sentences: success, -v, warnings, usage ------------------------------------------
+
+/** util-linux's "%-25s: " column of -a -v lines. */
+function padded(target: string): string {
+  return target.length < 25 ? target.padEnd(25) : target;
+}
+
+/** What -a -v says of one entry (mount.c, umount.c). */
+export type EntryOutcome = 'successfully mounted' | 'ignored' | 'already mounted' | 'successfully remounted'
+  | 'mount successfully forked' | 'successfully unmounted';
+
+/** util-linux's sentences besides the errors, each a function of what it names. */
+export const SAY = {
+  mounted: (source: string, target: string): string => `${source} mounted on ${target}.`,
+  bound: (source: string, target: string): string => `${source} bound on ${target}.`,
+  moved: (source: string, target: string): string => `${source} moved to ${target}.`,
+  propagationChanged: (target: string): string => `${target} propagation flags changed.`,
+  unmounted: (target: string, source?: string): string => (source !== undefined ? `${target} (${source}) unmounted` : `${target} unmounted`),
+  entry: (target: string, outcome: EntryOutcome): string => `${padded(target)}: ${outcome}`,
+  helperExecFailed: (target: string, program: string): string => `${target}: failed to execute ${program}.`,
+  roFallback: (target: string): string => `${target}: WARNING: source write-protected, mounted read-only.`,
+  fstabLineIgnored: (file: string, line: number): string => `${file}: parse error at line ${line} -- ignored`,
+  badUsage: 'bad usage',
+  sourceTwice: 'source specified more than once',
+  unexpectedArguments: 'unexpected number of arguments',
+  umountFailed: (target: string, text: string): string => `${target}: ${text}.`,
+} as const;
+

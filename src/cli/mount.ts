@@ -1,7 +1,7 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
 import { ArgError, OptionError, OptionReached, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { MOUNT, optionSequence, withoutEquals } from './options-mount';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, namespaceErrorText, mtabError, EXIT, Report, utabFailureReport, requestErrorReport, requestErrorLine } from './messages';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, namespaceErrorText, mtabError, EXIT, Report, utabFailureReport, requestErrorReport, requestErrorLine, SAY } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { RequestError } from '../sys/error';
@@ -61,13 +61,13 @@ function successLines(prog: string, r: MountResult): string[] {
   const src = r.source ?? 'none';
   const lines: string[] = [];
   switch (r.kind) {
-    case 'bind': lines.push(`${prog}: ${src} bound on ${r.target}.`); break;
-    case 'move': lines.push(`${prog}: ${src} moved to ${r.target}.`); break;
+    case 'bind': lines.push(`${prog}: ${SAY.bound(src, r.target)}`); break;
+    case 'move': lines.push(`${prog}: ${SAY.moved(src, r.target)}`); break;
     case 'propagation': break;
     case 'helper': return [];
-    default: lines.push(`${prog}: ${src} mounted on ${r.target}.`);
+    default: lines.push(`${prog}: ${SAY.mounted(src, r.target)}`);
   }
-  if (r.plan.steps.some((s) => s.op === 'propagate')) lines.push(`${prog}: ${r.target} propagation flags changed.`);
+  if (r.plan.steps.some((s) => s.op === 'propagate')) lines.push(`${prog}: ${SAY.propagationChanged(r.target)}`);
   return lines;
 }
 
@@ -116,17 +116,17 @@ function mountReached(prog: string, out: Output, fstab: Fstab): OptionReached {
         }
         break;
       case 'options-mode':
-        if (!OPTIONS_MODES.includes(v)) throw new ArgError('bad usage');
+        if (!OPTIONS_MODES.includes(v)) throw new ArgError(SAY.badUsage);
         break;
       case 'options-source':
         // string_to_bitmask(): an empty list is no list; an empty item is an error
-        if (v !== '' && v.split(',').some((x) => !OPTIONS_SOURCES.includes(x))) throw new ArgError('bad usage');
+        if (v !== '' && v.split(',').some((x) => !OPTIONS_SOURCES.includes(x))) throw new ArgError(SAY.badUsage);
         break;
       case 'map-users':
       case 'map-groups': {
         // a namespace path stands alone: not with another --map-users/--map-groups
         const m = withoutEquals(v);
-        if (idmap !== undefined && (m.startsWith('/') || idmap.startsWith('/'))) throw new ArgError('bad usage');
+        if (idmap !== undefined && (m.startsWith('/') || idmap.startsWith('/'))) throw new ArgError(SAY.badUsage);
         idmap ??= m;
         break;
       }
@@ -138,7 +138,7 @@ function mountReached(prog: string, out: Output, fstab: Fstab): OptionReached {
           if (e instanceof RequestError) throw new OptionError(...requestErrorLine(e));
           throw e;
         }
-        for (const err of t.errors) out.stderr([`${prog}: ${err.file}: parse error at line ${err.line} -- ignored`]);
+        for (const err of t.errors) out.stderr([`${prog}: ${SAY.fstabLineIgnored(err.file, err.line)}`]);
         fstab.entries.push(...t.entries);
         fstab.errors.push(...t.errors);
         break;
@@ -161,7 +161,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const badUsage = (): number => {
-    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
+    out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);
     return EXIT.USAGE;
   };
   const info = helpOrVersion(ordered, () => mountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
@@ -205,7 +205,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   }
 
   const fstabPaths = all(ordered, 'T');
-  const tables = new Tables(fstabPaths, (file, line) => out.stderr([`${prog}: ${file}: parse error at line ${line} -- ignored`]),
+  const tables = new Tables(fstabPaths, (file, line) => out.stderr([`${prog}: ${SAY.fstabLineIgnored(file, line)}`]),
     fstabPaths.length ? fstabRead : undefined);
   const base: MountRequest = {
     options,
@@ -231,12 +231,11 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
 
   if (has(ordered, 'a')) {
     if (operation) return badUsage();
-    const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
     if (options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) {
       // mount -a -o remount: the mounted filesystems, not fstab.
       return runInterruptibly(remountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         if (ev.error !== undefined) reportMountError(prog, out, ev.error, verbose);
-        else if (verbose) out.stdout([`${pad(ev.target)}: successfully remounted`]);
+        else if (verbose) out.stdout([SAY.entry(ev.target, 'successfully remounted')]);
       })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
     }
     // -F: util-linux mounts each entry in a child process that reports nothing itself; with -v the
@@ -247,7 +246,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return runInterruptibly(mountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
       const tgt = ev.entry.target;
       if (forked && (ev.status === 'failed' || ev.status === 'mounted' || ev.status === 'helper-failed')) {
-        if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
+        if (verbose) out.stdout([SAY.entry(tgt, 'mount successfully forked')]);
         return;
       }
       if (ev.status === 'failed') {
@@ -255,13 +254,13 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
         return;
       }
       if (ev.status === 'helper-failed') {
-        if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${tgt}: failed to execute ${ev.result.helperExecFailed}.`]);
+        if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(tgt, ev.result.helperExecFailed)}`]);
         return;
       }
       if (ev.status === 'mounted' && ev.result) {
         if (explain) out.stdout(dryRunCalls(ev.result.plan, executorFromEnv()));
         out.stdout(kernelNotes(prog, ev.result.messages, verbose));
-        if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
+        if (ev.result.roFallback) out.stderr([`${prog}: ${SAY.roFallback(tgt)}`]);
         if (ev.result.utabError) {
           out.stderr([utabFailureReport(prog, ev.result.target, ev.result.utabError, 'mounted').line]);
           return;
@@ -270,8 +269,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       if (!verbose) return;
       // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
       if (ev.status === 'mounted' && (!ev.result || ev.result.skipped)) return;
-      const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
-      out.stdout([`${pad(tgt)}: ${text}`]);
+      out.stdout([SAY.entry(tgt, ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted')]);
     })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
   }
 
@@ -297,7 +295,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     const arg = positional[0];
     if (source !== undefined && /^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
       // mount.c: -L, -U or --source together with a LABEL=/UUID= argument
-      out.stderr([`${prog}: source specified more than once`]);
+      out.stderr([`${prog}: ${SAY.sourceTwice}`]);
       return EXIT.USAGE;
     }
     if (source !== undefined) {
@@ -334,7 +332,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (r.skipped) return EXIT.SUCCESS;
   if (explain) out.stdout(dryRunCalls(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
-  if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+  if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
   if (r.helperStatus) return r.helperStatus;
   if (r.utabError) {
     // Also after a helper that succeeded: completing its utab entry failed (as util-linux reports it).
@@ -343,7 +341,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return u.code;
   }
   if (r.helperStatus === 0) return 0;
-  if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
+  if (r.roFallback) out.stderr([`${prog}: ${SAY.roFallback(r.target)}`]);
   if (verbose) out.stdout(successLines(prog, r));
   return EXIT.SUCCESS;
 }

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { OptionError, OptionReached, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { UMOUNT } from './options-umount';
-import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport } from './messages';
+import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport, SAY } from './messages';
 import { RequestError } from '../sys/error';
 import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
@@ -17,14 +17,14 @@ import { namespaceError, namespaceErrorText, mtabError } from './messages';
 import { osPath } from '../sys/bytes';
 
 function successLine(prog: string, r: UmountResult): string {
-  return r.source !== undefined ? `${prog}: ${r.target} (${r.source}) unmounted` : `${prog}: ${r.target} unmounted`;
+  return `${prog}: ${SAY.unmounted(r.target, r.source)}`;
 }
 
 /** One failure → message (unless quiet) and exit code. */
 function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean): number {
   if (e instanceof UmountFailure) {
     const text = umountFailureText(e);
-    if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${e.target}: ${text}.`]);
+    if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${SAY.umountFailed(e.target, text)}`]);
     return EXIT.FAIL;
   }
   if (e instanceof RequestError) {
@@ -82,7 +82,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
 
   if (has(ordered, 'a')) {
     if (positional.length) {
-      out.stderr([`${prog}: unexpected number of arguments`, tryHelp(prog)]);
+      out.stderr([`${prog}: ${SAY.unexpectedArguments}`, tryHelp(prog)]);
       return EXIT.USAGE;
     }
     {
@@ -90,18 +90,18 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       return runInterruptibly(umountAllSteps({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
         if (err) return failure(prog, out, err, e.target, quiet);
         if (!r) return 0;
-        if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+        if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
         if (r.helperStatus) return r.helperStatus;
         if (r.utabError) return utabReport({ ...r, utabError: r.utabError });
-        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
+        if (verbose) out.stdout([SAY.entry(e.target, 'successfully unmounted')]);
         return 0;
       }, (e) => {
-        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: ignored`]);
+        if (verbose) out.stdout([SAY.entry(e.target, 'ignored')]);
       })).then((rc) => rc, (e: unknown) => mtabError(prog, out, e));
     }
   }
   if (positional.length === 0) {
-    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
+    out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);
     return EXIT.USAGE;
   }
   // -R and -A are many unmounts: one per step, so a SIGINT/SIGTERM/SIGHUP stops them between two
@@ -111,7 +111,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     try {
       const r = umountSpec(spec, req, tables);
       tables.invalidateMounts();
-      if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+      if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
       let code = 0;
       if (r.helperStatus !== undefined) code = r.helperStatus;
       else if (r.utabError) code = utabReport({ ...r, utabError: r.utabError });

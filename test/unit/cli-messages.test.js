@@ -57,3 +57,17 @@ test('RequestError: code, problem and spec for library users; the message names 
   t.is(e.message, '/m: loop-overlap (source="/img")');
   t.is(new RequestError({ code: 'no-target' }).message, 'no-target');
 });
+
+test('the other sentences: success, -v entries padded to 25, warnings', (t) => {
+  const { SAY } = require('../../dist/cli/messages');
+  t.is(SAY.mounted('tmpfs', '/m'), 'tmpfs mounted on /m.');
+  t.is(SAY.bound('/a', '/b'), '/a bound on /b.');
+  t.is(SAY.moved('/a', '/b'), '/a moved to /b.');
+  t.is(SAY.propagationChanged('/m'), '/m propagation flags changed.');
+  t.is(SAY.unmounted('/m', 'tmpfs'), '/m (tmpfs) unmounted');
+  t.is(SAY.unmounted('/m'), '/m unmounted');
+  t.is(SAY.entry('/m', 'ignored'), `${'/m'.padEnd(25)}: ignored`);
+  t.is(SAY.entry('/a/path/longer/than/twenty-five', 'successfully mounted'), '/a/path/longer/than/twenty-five: successfully mounted');
+  t.is(SAY.roFallback('/m'), '/m: WARNING: source write-protected, mounted read-only.');
+  t.is(SAY.fstabLineIgnored('/f', 3), '/f: parse error at line 3 -- ignored');
+});
