@@ -1,6 +1,6 @@
 // The shape of a command's option table (cli/options-mount.ts, cli/options-umount.ts): each
 // option is declared once, and the getopt walk, minimist's configuration, the exclusivity check,
-// --help and (through a unit test) the bash completion are all derived from that one entry.
+// --help and the bash completion (src/cli/completion.ts, written by `npm run completion`) are all derived from that one entry.
 
 /** getopt_long's has_arg: none, required (next argument or attached), optional (attached only: -m0755, --mkdir=0755). */
 export type ArgKind = 'none' | 'required' | 'optional';
