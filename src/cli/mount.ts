@@ -71,6 +71,11 @@ function successLines(prog: string, r: MountResult): string[] {
   return lines;
 }
 
+/** Does one of the option strings (each checked when getopt reached it) hold an option of this name? */
+function optionNamed(strings: readonly string[], name: string): boolean {
+  return strings.some((o) => parseOptions(o).some((it) => it.name === name));
+}
+
 /** Turn a failure of one mount into output; returns the exit code. */
 export function reportMountError(prog: string, out: Output, e: unknown, verbose: boolean): number {
   if (e instanceof MountFailure) {
@@ -173,7 +178,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const options = optionSequence(ordered);
   // mount.c's `oper`: --bind, --rbind, --move, and an -o string holding "move".
   const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R')
-    || all(ordered, 'o').some((o) => { try { return parseOptions(o).some((it) => it.name === 'move'); } catch { return false; } });
+    || optionNamed(all(ordered, 'o'), 'move');
+  const remount = optionNamed(options, 'remount');
   const makeFlags = ordered.some((o) => o.key.startsWith('make-'));
   const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
   const targetOpt = last(ordered, 'target');
@@ -226,12 +232,12 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     beneath: has(ordered, 'beneath'),
     targetPrefix: last(ordered, 'target-prefix'),
     // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (not with remount)
-    noTables: (operation && !options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) || makeFlags,
+    noTables: (operation && !remount) || makeFlags,
   };
 
   if (has(ordered, 'a')) {
     if (operation) return badUsage();
-    if (options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) {
+    if (remount) {
       // mount -a -o remount: the mounted filesystems, not fstab.
       return runInterruptibly(remountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         if (ev.error !== undefined) reportMountError(prog, out, ev.error, verbose);

@@ -2,18 +2,17 @@
 // (api/fd.ts) — the command uses the public fd API it ships. Kernel messages from the fs-context
 // fd are kept; every error names the step's source and target.
 import { FsContext, MountFd } from '../api/fd';
-import { sysMountSetattr, sysOpen } from '../sys/syscalls';
+import { sysMountSetattr, sysOpen, closeFd } from '../sys/syscalls';
 import { AT, MOUNT_ATTR, MS, O } from '../sys/constants';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';
 import { layeredLowerdir, LayerParam, FSCONFIG_VALUE_MAX, OVERLAY_DIR_KEYS } from './overlay-layers';
 import { openUserns } from './idmap';
-import { closeFd } from '../sys/syscalls';
 import { BindStep, DataOption, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
 import { Executor, ExecContext } from './executor';
 
 /** Per-mount flags a remount resets unless asked for, emulating mount(2)'s MS_REMOUNT semantics. */
-export const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
+const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 /** Bits fsmount() accepts in attr_flags. */
 const FSMOUNT_ATTRS = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR._ATIME
   | MOUNT_ATTR.NODIRATIME | MOUNT_ATTR.NOSYMFOLLOW;

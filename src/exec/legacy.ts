@@ -164,14 +164,8 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number, f
   // the mount alone, as it will be.
   const below = (p: string): MountEntry[] => table.entries.filter((e) => e.target.startsWith(p === '/' ? '/' : `${p}/`) && table.topAt(e.target) === e);
   // The bind of a directory takes the flags of the mount it is in.
-  const holder = (p: string): MountEntry | undefined => {
-    for (let q = p; ; q = q.slice(0, Math.max(1, q.lastIndexOf('/')))) {
-      const e = table.topAt(q);
-      if (e || q === '/') return e;
-    }
-  };
   const tree: Pick<MountEntry, 'target' | 'vfsOptions'>[] = top ? [top, ...table.descendants(top)]
-    : [{ target: from, vfsOptions: from === target ? '' : holder(from)?.vfsOptions ?? '' }, ...(from === target ? [] : below(from))];
+    : [{ target: from, vfsOptions: from === target ? '' : table.containing(from)?.vfsOptions ?? '' }, ...(from === target ? [] : below(from))];
   for (const e of tree) {
     sysMount('none', target + e.target.slice(from.length), null, MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr), null);
   }

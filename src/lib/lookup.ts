@@ -119,7 +119,7 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
   let holderSource: string | undefined;
   if (opts.bind) {
     const c = canonical(src);
-    const holder = mountContaining(table, c);
+    const holder = table.containing(c);
     if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
     holderSource = holder?.source;
   }
@@ -144,13 +144,3 @@ function joinRoot(root: string, rel: string): string {
   return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
 }
 
-function mountContaining(table: MountTable, p: string): MountEntry | undefined {
-  let cur = p;
-  for (;;) {
-    const e = table.topAt(cur);
-    if (e) return e;
-    if (cur === '/' || cur === '') return undefined;
-    const i = cur.lastIndexOf('/');
-    cur = i <= 0 ? '/' : cur.slice(0, i);
-  }
-}

@@ -165,6 +165,18 @@ export class MountTable {
     return list[list.length - 1];
   }
 
+  /** The mount a path is in: the topmost mount on the path or on its nearest parent that has one. */
+  containing(p: string): MountEntry | undefined {
+    let cur = p;
+    for (;;) {
+      const e = this.topAt(cur);
+      if (e) return e;
+      if (cur === '/' || cur === '') return undefined;
+      const i = cur.lastIndexOf('/');
+      cur = i <= 0 ? '/' : cur.slice(0, i);
+    }
+  }
+
   /** Mounts of `source`, in table order. */
   withSource(source: string): MountEntry[] {
     return this.bySource.get(source) ?? [];
