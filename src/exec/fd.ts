@@ -191,7 +191,7 @@ export const fdExecutor: Executor = {
   },
 
   propagate(step: PropagateStep): void {
-    sysMountSetattr(AT.FDCWD, step.target, step.flags & MS.REC ? AT.RECURSIVE : 0,
+    sysMountSetattr(AT.FDCWD, step.target, (step.flags & MS.REC ? AT.RECURSIVE : 0) | (step.noFollow ? AT.SYMLINK_NOFOLLOW : 0),
       { attrSet: 0, attrClr: 0, propagation: step.flags & ~MS.REC }, { target: step.target });
   },
 };

@@ -114,7 +114,14 @@ export function legacySetAttr(step: SetAttrStep): void {
 }
 
 export function legacyPropagate(step: PropagateStep): void {
-  sysMount('none', step.target, null, step.flags, null);
+  if (!step.noFollow) return sysMount('none', step.target, null, step.flags, null);
+  // A symlink bound itself: /proc/self/fd/N of an O_PATH|O_NOFOLLOW descriptor names that mount.
+  const fd = sysOpen(step.target, O.PATH | O.NOFOLLOW | O.CLOEXEC);
+  try {
+    sysMount('none', `/proc/self/fd/${fd}`, null, step.flags, null, step.target);
+  } finally {
+    closeFd(fd);
+  }
 }
 
 /** MOUNT_ATTR_* bits as the MS_* flags of a bind remount. */

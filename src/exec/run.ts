@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';
-import { MNT, MOUNT_ATTR } from '../sys/constants';
-import { sysUmount2, sideEffect, recordNote, isRecording } from '../sys/syscalls';
+import { MNT, MOUNT_ATTR, O } from '../sys/constants';
+import { sysUmount2, sideEffect, recordNote, isRecording, sysOpen, closeFd } from '../sys/syscalls';
 import { fdExecutor } from './fd';
 import { legacyExecutor } from './legacy';
 import { Executor, ExecContext } from './executor';
@@ -227,18 +227,9 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             helper(step, result, opts.helperTimeoutMs);
             mounted = result.helperStatus === 0;
             break;
-          case 'owner': {
-            const t = step.target;
-            if (step.uid !== undefined || step.gid !== undefined) {
-              sideEffect(() => `chown(${quoted(t)}, ${step.uid ?? -1}, ${step.gid ?? -1})`,
-                () => fs.chownSync(osPath(t), step.uid ?? -1, step.gid ?? -1), undefined);
-            }
-            if (step.mode !== undefined) {
-              const mode8 = step.mode;
-              sideEffect(() => `chmod(${quoted(t)}, 0${mode8.toString(8)})`, () => fs.chmodSync(osPath(t), mode8), undefined);
-            }
+          case 'owner':
+            changeOwner(step.target, step.uid, step.gid, step.mode);
             break;
-          }
         }
       } catch (e) {
         const me = e instanceof MountError ? e : toMountError(e, step);
@@ -274,6 +265,33 @@ function undoable(plan: Plan): boolean {
   // Beneath the top mount, the target's topmost mount is the one that was there before: not ours to take down.
   const beneath = plan.steps.some((s) => (s.op === 'fsmount' || s.op === 'bind' || s.op === 'move') && s.beneath);
   return (plan.kind === 'mount' || plan.kind === 'bind') && !beneath;
+}
+
+/**
+ * X-mount.owner/group/mode on the new mount, as libmount's hook_owner: the target is opened once
+ * (O_PATH, following it: the mount's root may be a symlink bound itself), and a target that cannot
+ * be opened is a failure "to change mode"; then chown and chmod of that descriptor.
+ */
+function changeOwner(target: string, uid: number | undefined, gid: number | undefined, mode: number | undefined): void {
+  let fd: number;
+  try {
+    fd = sysOpen(target, O.PATH | O.CLOEXEC);
+  } catch (e) {
+    (e as NodeJS.ErrnoException).syscall = 'chmod';
+    throw e;
+  }
+  // Through /proc/self/fd/N: Node has no fchownat(AT_EMPTY_PATH), and fchown(2) refuses an O_PATH fd.
+  const self = `/proc/self/fd/${fd}`;
+  try {
+    if (uid !== undefined || gid !== undefined) {
+      sideEffect(() => `chown(${quoted(self)}, ${uid ?? -1}, ${gid ?? -1})`, () => fs.chownSync(self, uid ?? -1, gid ?? -1), undefined);
+    }
+    if (mode !== undefined) {
+      sideEffect(() => `chmod(${quoted(self)}, 0${mode.toString(8)})`, () => fs.chmodSync(self, mode), undefined);
+    }
+  } finally {
+    closeFd(fd);
+  }
 }
 
 function toMountError(e: unknown, step: Step): MountError {

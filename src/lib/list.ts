@@ -5,6 +5,7 @@ import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
 import { probeForListing } from '../devices/identify';
+import { isRegularFsType } from './paths';
 
 export interface ListedMount {
   entry: MountEntry;
@@ -22,9 +23,12 @@ export interface ListRequest {
 }
 
 
-/** Source shown for a mount: /dev/loopN with autoclear → its backing file (libmount's pretty path). */
+/**
+ * Source shown for a mount: /dev/loopN with autoclear → its backing file (libmount's pretty path),
+ * for a regular filesystem only (a tmpfs whose source names a loop device shows the name).
+ */
 export function displaySource(e: MountEntry): string {
-  if (e.source.startsWith('/dev/loop')) {
+  if (e.source.startsWith('/dev/loop') && isRegularFsType(e.fstype)) {
     const li = loopInfo(e.source);
     if (li && li.autoclear) return li.backingFile;
   }
@@ -95,7 +99,7 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
     const target = unesc(line.slice(s4 + 1, s5));
     let source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
     const rawSource = source;
-    if (source.startsWith('/dev/loop')) {
+    if (source.startsWith('/dev/loop') && isRegularFsType(fstype)) {
       const li = loopInfo(source);
       if (li && li.autoclear) source = li.backingFile;
     }

@@ -118,10 +118,9 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
   // source the target's mount has, and the root matches: a different tmpfs at the target is not it.
   let holderSource: string | undefined;
   if (opts.bind) {
-    const c = canonical(src);
-    const holder = table.containing(c);
-    if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
-    holderSource = holder?.source;
+    const origin = table.bindOrigin(canonical(src));
+    if (origin) root = origin.root;
+    holderSource = origin?.holder.source;
   }
   // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
   const canonSrc = src.includes('/') ? canonical(src) : src;
@@ -139,8 +138,4 @@ export function isAlreadyMounted(table: MountTable, source: string | undefined, 
   return false;
 }
 
-function joinRoot(root: string, rel: string): string {
-  if (root === '/') return rel.startsWith('/') ? rel : `/${rel}`;
-  return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
-}
 

@@ -204,12 +204,15 @@ function targetStage(req: MountRequest, look: Lookup, settings: MountSettings, k
  * The device a tag source names; undefined when the source is no tag. A tag that names nothing is
  * "can't find LABEL=x" (about the target as given), or nothing to do with nofail.
  */
-function tagDevice(source: string, nofail: boolean, target: string): string | undefined {
+function tagDevice(source: string, nofail: boolean, target: string, noCanonicalize = false): string | undefined {
   const tag = parseTag(source);
   if (!tag) return undefined;
-  const dev = resolveTag(tag);
+  // -c turns off every conversion of a path or a tag (libmount has no cache to evaluate one with;
+  // X-mount.nocanonicalize is the option that leaves tags alone): the tag names no device.
+  const dev = noCanonicalize ? undefined : resolveTag(tag);
   if (dev) return dev;
   if (nofail) throw new NofailSkip();
+  if (noCanonicalize) throw new RequestError({ code: 'tag-not-found', tag: source }, target);
   // No udev link, and the devices could not be probed: say why, or "can't find" would be a guess.
   const why = tagProbeUnavailable();
   throw new RequestError(why ? { code: 'tag-not-found', tag: source, unprobed: why.library } : { code: 'tag-not-found', tag: source }, target);
@@ -249,7 +252,7 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   if (kind === 'move' || kind === 'bind' || kind === 'remount') {
     // A tag names a device for a bind, a move and a remount too (libmount prepares every source
     // alike: a remount whose fstab entry names a LABEL= that no device has fails "can't find").
-    const dev = source !== undefined ? tagDevice(source, nofail, given) : undefined;
+    const dev = source !== undefined ? tagDevice(source, nofail, given, req.noCanonicalize) : undefined;
     if (dev !== undefined) source = dev;
     else if (source !== undefined && kind !== 'remount' && tgt.canonSource && !sourceKeptAsWritten(req.types ?? tableType)) source = canonical(source);
     return { kind, nofail, pin, input: { ...base, source, types: [], guessing: false, fstype: look.fstype } };
@@ -259,7 +262,7 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   // Tags → devices; a path that exists → its canonical form (not for pseudo and network filesystems).
   let fstype = tr.fstype;
   if (source !== undefined) {
-    const dev = tagDevice(source, nofail, given);
+    const dev = tagDevice(source, nofail, given, req.noCanonicalize);
     if (dev !== undefined) source = dev;
     else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && tgt.canonSource && exists(source)) {
       source = canonical(source);

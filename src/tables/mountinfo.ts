@@ -177,6 +177,19 @@ export class MountTable {
     }
   }
 
+  /**
+   * Where a bind of the canonical path `p` comes from, as libmount's fs root: the mount holding it
+   * and the path within that mount's filesystem (its root joined with the rest of `p`).
+   */
+  bindOrigin(p: string): { holder: MountEntry; root: string } | undefined {
+    const holder = this.containing(p);
+    if (!holder) return undefined;
+    const rel = p.slice(holder.target === '/' ? 0 : holder.target.length) || '/';
+    const root = holder.root === '/' ? (rel.startsWith('/') ? rel : `/${rel}`)
+      : rel === '/' ? holder.root : `${holder.root}${rel.startsWith('/') ? rel : `/${rel}`}`;
+    return { holder, root };
+  }
+
   /** Mounts of `source`, in table order. */
   withSource(source: string): MountEntry[] {
     return this.bySource.get(source) ?? [];
