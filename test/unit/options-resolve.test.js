@@ -140,10 +140,12 @@ test('one flag with different values stays in each form; an inverse or an equal 
 });
 
 test('ro with ro=fs or ro=vfs beside it: read-only where any of them applies (util-linux 2.42)', (t) => {
-  for (const [opts, scope] of [['ro,ro=fs', 'both'], ['ro=fs,ro', 'both'], ['ro=vfs,ro=fs', 'both'], ['ro=vfs,ro', 'both'],
-    ['ro=fs,ro=fs', 'fs'], ['rw,ro=fs', 'fs'], ['ro=fs,rw', undefined]]) {
+  /** @type {[string, string | undefined][]} */
+  const cases = [['ro,ro=fs', 'both'], ['ro=fs,ro', 'both'], ['ro=vfs,ro=fs', 'both'], ['ro=vfs,ro', 'both'],
+    ['ro=fs,ro=fs', 'fs'], ['rw,ro=fs', 'fs'], ['ro=fs,rw', undefined]];
+  for (const [opts, scope] of cases) {
     const r = R(opts);
-    t.is(r.readOnly ? r.roScope : undefined, scope, opts);
+    t.is(/** @type {string | undefined} */ (r.readOnly ? r.roScope : undefined), scope, opts);
     t.is((r.attrSet & MOUNT_ATTR.RDONLY) !== 0, scope === 'both' || scope === 'vfs', opts);
   }
 });
