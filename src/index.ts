@@ -12,6 +12,8 @@ import { parseFstab, formatFstabEntry, Fstab, FstabEntry } from './tables/fstab'
 import { parseOptions as parseOptionString, OptionItem, formatOptions } from './options/parse';
 import { resolveOptions, ResolvedOptions } from './options/resolve';
 import { lookupOption, allOptions, OptionDef } from './options/table';
+import { scoped, tempScoped, runScoped, ScopeOps, ScopedMount, TempMount } from './lib/scoped';
+import { escapeLayer } from './api/overlay';
 
 export { MountError, RequestError } from './sys/error';
 export type { RequestErrorCode, RequestProblem } from './sys/error';
@@ -23,6 +25,7 @@ export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, merge
 export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,
   OptionItem, ResolvedOptions, OptionDef };
 export type { Plan, Step } from './plan/types';
+export type { ScopedMount, TempMount } from './lib/scoped';
 
 /** Options shared by the convenience functions. */
 export interface CommonOptions {
@@ -99,6 +102,54 @@ function checkedUmount(r: UmountResult): UmountResult {
   return r;
 }
 
+const scopeOps: ScopeOps = { mount: mountRequest, umount };
+
+/**
+ * Mount `source` of `type` on `target` for the length of a scope: `using m = mountScoped(...)`
+ * unmounts it (recursively) when the block is left, an exception included. Where the runtime has no
+ * Symbol.dispose, call m.unmount() or use withMount().
+ */
+export function mountScoped(source: string, target: string, type?: string, o: CommonOptions = {}): ScopedMount {
+  return scoped(scopeOps, { source, target, types: type, options: opts(o.options), executor: o.executor, noMtab: o.noMtab });
+}
+
+/** mountScoped() for `await using` (Symbol.asyncDispose unmounts). */
+export async function mountScopedAsync(source: string, target: string, type?: string, o: CommonOptions = {}): Promise<ScopedMount> {
+  return mountScoped(source, target, type, o);
+}
+
+/**
+ * Mount on a fresh directory made for it (under `parent`, default os.tmpdir()); the end of the
+ * scope unmounts it and removes the directory.
+ */
+export function mountTemp(source: string, type?: string, o: CommonOptions & { parent?: string } = {}): TempMount {
+  return tempScoped(scopeOps, { source, types: type, options: opts(o.options), executor: o.executor, noMtab: o.noMtab }, o.parent);
+}
+
+/**
+ * Run `fn` with a scoped mount and unmount it afterwards, whatever `fn` did (a returned promise is
+ * awaited first): `withMount(mountTemp('tmpfs', 'tmpfs'), (m) => fs.writeFileSync(...))`.
+ */
+export function withMount<M extends ScopedMount, R>(m: M, fn: (m: M) => R): R {
+  return runScoped(m, fn);
+}
+
+/**
+ * An overlay of any number of layers (paths) on `target`, as `mount -t overlay -o lowerdir=…`:
+ * with the fd-based API the layers go one per fsconfig() call (lowerdir+ / datadir+, Linux 6.8),
+ * so the list may be longer than fsconfig's 255 bytes or mount(2)'s page. Layers given as fds: see
+ * overlayContext().
+ */
+export function mountOverlay(target: string, layers: { lower: readonly string[]; data?: readonly string[]; upper?: string; work?: string; source?: string },
+  o: CommonOptions = {}): MountResult {
+  const lowerdir = [...layers.lower.map(escapeLayer), ...(layers.data?.length ? ['', ...layers.data.map(escapeLayer)] : [])].join(':');
+  // A value holding a comma is quoted for the option-string parser.
+  const opt = (k: string, v: string): string => (v.includes(',') ? `${k}="${v}"` : `${k}=${v}`);
+  const options = [opt('lowerdir', lowerdir), ...(layers.upper !== undefined ? [opt('upperdir', layers.upper)] : []),
+    ...(layers.work !== undefined ? [opt('workdir', layers.work)] : []), ...opts(o.options)];
+  return mountRequest({ source: layers.source ?? 'overlay', target, types: 'overlay', options, executor: o.executor, noMtab: o.noMtab });
+}
+
 /** The mount table as mount(8) lists it (utab options merged, -t pattern filter). */
 export function listMounts(req: ListRequest = {}): ListedMount[] {
   return listMountsImpl(req);
@@ -117,4 +168,6 @@ export function parseOptions(str: string): OptionItem[] {
 export { FsContext, MountFd, mountAt, unmountAt, mountAttrFor, hasDispose, MOUNT_ATTR, MNT, AT } from './api/fd';
 export type { SetAttrOptions, MoveTarget, MoveOptions, OpenTreeOptions, PickOptions, CreateOptions, PropagationType } from './api/fd';
 export { mountFuse } from './api/fuse';
+export { overlayContext, escapeLayer } from './api/overlay';
+export type { OverlayLayers, LayerRef } from './api/overlay';
 export type { FuseMountOptions, FuseMount } from './api/fuse';

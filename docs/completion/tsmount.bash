@@ -10,6 +10,11 @@
 #
 # Text from the system (mount point names, filesystem types) is only ever compared, never
 # expanded: compgen -W would run a mount point named '$(cmd)'. Column names match in any case.
+#
+# Generated: do not edit. The option words (opts) and the case patterns come from the commands'
+# option tables, src/cli/options-mount.ts and options-umount.ts, the rest from src/cli/completion.ts;
+# `npm run completion` (after `npm run build`) writes this file, and test/unit/cli-options-table.test.js
+# fails while it is not the generator's output.
 
 _tsmount_fstypes() {
     # The second field of /proc/filesystems ("nodev<TAB>tmpfs" or "<TAB>ext4"), plus "auto";
@@ -85,15 +90,15 @@ _tsmount() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local opts='-a --all -B --bind -c --no-canonicalize -f --fake -F --fork -h --help -i --internal-only
-        -l --show-labels -L --label -m --mkdir -M --move -n --no-mtab -N --namespace -o --options
-        -O --test-opts -r --read-only --ro -R --rbind -s -t --types -T --fstab -U --uuid -v --verbose
-        -V --version -w --rw --read-write --source --target --target-prefix --options-mode
-        --options-source --options-source-force --onlyonce --beneath --exclusive --map-users
-        --map-groups --make-shared --make-slave --make-private --make-unbindable --make-rshared
-        --make-rslave --make-rprivate --make-runbindable --dry-run --json --list --output'
-    local mntopts='defaults ro rw ro=vfs ro=fs ro=recursive rw=recursive nosuid suid nodev dev noexec exec
-        nosymfollow symfollow nodiratime diratime noatime atime relatime norelatime strictatime
+    local opts='-a --all --beneath --exclusive -f --fake -T --fstab -F --fork -h --help -n --no-mtab
+        -r --read-only --ro -v --verbose -V --version -w --read-write --rw -o --options -O --test-opts
+        -t --types -U --uuid -L --label -B --bind -M --move -R --rbind --make-shared --make-slave
+        --make-private --make-unbindable --make-rshared --make-rslave --make-rprivate
+        --make-runbindable --map-groups --map-users -m --mkdir -c --no-canonicalize -i --internal-only
+        -l --show-labels --target --target-prefix --source --onlyonce --options-mode --options-source
+        --options-source-force -N --namespace -s --output --dry-run --json --list'
+    local mntopts='defaults ro rw ro=vfs ro=fs ro=recursive rw=recursive nosuid suid nodev dev noexec
+        exec nosymfollow symfollow nodiratime diratime noatime atime relatime norelatime strictatime
         nostrictatime sync async dirsync mand nomand lazytime nolazytime silent loud iversion
         noiversion remount bind rbind move shared slave private unbindable rshared rslave rprivate
         runbindable auto noauto user nouser users nousers owner noowner group nogroup _netdev nofail
@@ -144,9 +149,9 @@ _tsumount() {
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
-    local opts='-a --all -A --all-targets -c --no-canonicalize -d --detach-loop --fake -f --force
-        -i --internal-only -n --no-mtab -l --lazy -O --test-opts -R --recursive -r --read-only
-        -t --types -v --verbose -q --quiet -N --namespace -h --help -V --version'
+    local opts='-a --all -A --all-targets -d --detach-loop --fake -f --force -h --help
+        -i --internal-only -l --lazy -c --no-canonicalize -n --no-mtab -q --quiet -r --read-only
+        -R --recursive -O --test-opts -t --types -v --verbose -V --version -N --namespace'
 
     case $prev in
         -t|--types)

@@ -2,7 +2,7 @@
 // ({"filesystems": [...]}, lower-case keys, "children" for the tree).
 import { ListedMount } from '../lib/list';
 import { propagationOf } from '../tables/mountinfo';
-import { probeFile } from '../devices/probe';
+import { probeForListing } from '../devices/identify';
 
 export const COLUMNS = ['SOURCE', 'TARGET', 'FSTYPE', 'OPTIONS', 'VFS-OPTIONS', 'FS-OPTIONS', 'PROPAGATION', 'ID', 'PARENT',
   'LABEL', 'UUID'] as const;
@@ -45,7 +45,7 @@ function cell(m: ListedMount, c: Column, probe: () => { label?: string; uuid?: s
 function rowOf(m: ListedMount, cols: Column[]): Value[] {
   let probed: { label?: string; uuid?: string } | undefined;
   const probe = (): { label?: string; uuid?: string } => {
-    if (!probed) probed = m.entry.source.startsWith('/dev/') ? probeFile(m.entry.source) ?? {} : {};
+    if (!probed) probed = m.entry.source.startsWith('/dev/') ? probeForListing(m.entry.source) ?? {} : {};
     return probed;
   };
   return cols.map((c) => cell(m, c, probe));

@@ -181,9 +181,14 @@ export function otherErrorLine(prog: string, e: unknown, spec: string | undefine
 
 /** -N failed: util-linux's text, with the namespace file and the reason. */
 export function namespaceError(prog: string, spec: string, e: unknown): string {
+  return `${prog}: ${namespaceErrorText(spec, e)}`;
+}
+
+/** The same without the program name. */
+export function namespaceErrorText(spec: string, e: unknown): string {
   const path = /^[0-9]+$/.test(spec) ? `/proc/${spec}/ns/mnt` : spec;
   const errno = e instanceof MountError ? e.errno : Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
-  return `${prog}: failed to set target namespace to ${path}: ${strerror(errno)}`;
+  return `failed to set target namespace to ${path}: ${strerror(errno)}`;
 }
 
 /** The mount table could not be read (no /proc): util-linux's "failed to read mtab", exit 2. */
@@ -226,7 +231,11 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
     case 'options-source-disabled': return { text: 'filesystem was mounted, but any subsequent operation failed: Invalid argument', rc: EXIT.USAGE };
     case 'no-target': return { text: 'no mount point specified', rc: EXIT.USAGE };
     case 'no-source': return { text: 'no mount source specified', rc: EXIT.USAGE };
-    case 'tag-not-found': return { text: `can't find ${p.tag}`, rc: EXIT.USAGE };
+    // libmount's generic excode for -EINVAL ("mount failed: %m")
+    case 'no-operation-source': return { text: 'mount failed: Invalid argument', rc: EXIT.USAGE };
+    case 'tag-not-found':
+      return { text: `can't find ${p.tag}${p.unprobed ? ` (cannot probe devices: ${p.unprobed} not available)` : ''}`, rc: EXIT.USAGE };
+    case 'blkid-unavailable': return { text: `cannot probe ${p.source}: ${p.library} not available; use -t <type>`, rc: EXIT.FAIL };
     case 'ambiguous-type': return { text: `more filesystems detected on ${p.source}; use -t <type> or wipefs(8)`, rc: EXIT.USAGE };
     case 'unknown-type': return { text: 'failed to determine filesystem type', rc: EXIT.USAGE };
     case 'type-not-allowed': return { text: 'no valid filesystem type specified', rc: EXIT.USAGE };
@@ -246,15 +255,49 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
 
 const REAL_LOOKUPS: MessageLookups = { exists: (p) => stat(p) !== undefined || lstat(p) !== undefined };
 
+/** A refused request's line without the program name ("SPEC: TEXT." or "TEXT"), and its exit code. */
+export function requestErrorLine(e: RequestError, look: MessageLookups = REAL_LOOKUPS): [string, number] {
+  const { text, rc } = requestText(e.problem, e.spec, look);
+  if (e.spec === undefined) return [text, rc];
+  // umount.c's "not found" and libmount's "failed to parse" (of a table) end without a period.
+  const period = e.code === 'not-found' || e.code === 'fstab-unreadable' ? '' : '.';
+  return [`${e.spec}: ${text}${period}`, rc];
+}
+
 /**
  * A refused request as util-linux prints it: "PROG: SPEC: TEXT." (umount's "not found" line has no
  * final period, as umount.c prints it), or "PROG: TEXT" when the request named nothing.
  */
 export function requestErrorReport(prog: string, e: RequestError, look: MessageLookups = REAL_LOOKUPS): Report {
-  const { text, rc } = requestText(e.problem, e.spec, look);
-  if (e.spec === undefined) return { out: [], err: [`${prog}: ${text}`], rc };
-  // umount.c's "not found" and libmount's "failed to parse" (of a table) end without a period.
-  const period = e.code === 'not-found' || e.code === 'fstab-unreadable' ? '' : '.';
-  return { out: [], err: [`${prog}: ${e.spec}: ${text}${period}`], rc };
+  const [line, rc] = requestErrorLine(e, look);
+  return { out: [], err: [`${prog}: ${line}`], rc };
 }
+
+// ---- the other sentences: success, -v, warnings, usage ------------------------------------------
+
+/** util-linux's "%-25s: " column of -a -v lines. */
+function padded(target: string): string {
+  return target.length < 25 ? target.padEnd(25) : target;
+}
+
+/** What -a -v says of one entry (mount.c, umount.c). */
+export type EntryOutcome = 'successfully mounted' | 'ignored' | 'already mounted' | 'successfully remounted'
+  | 'mount successfully forked' | 'successfully unmounted';
+
+/** util-linux's sentences besides the errors, each a function of what it names. */
+export const SAY = {
+  mounted: (source: string, target: string): string => `${source} mounted on ${target}.`,
+  bound: (source: string, target: string): string => `${source} bound on ${target}.`,
+  moved: (source: string, target: string): string => `${source} moved to ${target}.`,
+  propagationChanged: (target: string): string => `${target} propagation flags changed.`,
+  unmounted: (target: string, source?: string): string => (source !== undefined ? `${target} (${source}) unmounted` : `${target} unmounted`),
+  entry: (target: string, outcome: EntryOutcome): string => `${padded(target)}: ${outcome}`,
+  helperExecFailed: (target: string, program: string): string => `${target}: failed to execute ${program}.`,
+  roFallback: (target: string): string => `${target}: WARNING: source write-protected, mounted read-only.`,
+  fstabLineIgnored: (file: string, line: number): string => `${file}: parse error at line ${line} -- ignored`,
+  badUsage: 'bad usage',
+  sourceTwice: 'source specified more than once',
+  unexpectedArguments: 'unexpected number of arguments',
+  umountFailed: (target: string, text: string): string => `${target}: ${text}.`,
+} as const;
 

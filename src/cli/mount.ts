@@ -1,6 +1,7 @@
 // tsmount(8): argv → a request for the library → util-linux's output and exit code.
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, mtabError, EXIT, Report, utabFailureReport, requestErrorReport } from './messages';
+import { ArgError, OptionError, OptionReached, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { MOUNT, optionSequence, withoutEquals } from './options-mount';
+import { mountFailureReport, kernelNotes, otherErrorLine, namespaceError, namespaceErrorText, mtabError, EXIT, Report, utabFailureReport, requestErrorReport, requestErrorLine, SAY } from './messages';
 import { mountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { RequestError } from '../sys/error';
@@ -9,7 +10,8 @@ import { mountRequest, MountRequest, MountResult, OptionsMode } from '../lib/mou
 import { mountAllSteps, remountAllSteps } from '../lib/all';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { enterNamespace } from '../lib/namespace';
+import { Fstab, readFstab } from '../tables/fstab';
+import { enterNamespace, tryNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { dryRunCalls } from '../exec/dry-run';
 import { readMountTable, readRawTable } from '../lib/mount-table';
@@ -17,65 +19,8 @@ import { readUtab } from '../tables/utab';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
 
-const SPEC: ArgSpec = {
-  shortWithValue: 'LUoOtTN',
-  shortFlags: 'aBcfFhilMnrRsvVw',
-  shortOptional: 'm',
-  longWithValue: ['label', 'uuid', 'options', 'test-opts', 'types', 'fstab', 'namespace', 'options-mode', 'options-source',
-    'source', 'target', 'target-prefix', 'map-users', 'map-groups', 'output'],
-  longFlags: ['all', 'bind', 'no-canonicalize', 'fake', 'fork', 'help', 'internal-only', 'show-labels', 'move', 'no-mtab',
-    'read-only', 'ro', 'rbind', 'verbose', 'version', 'rw', 'read-write', 'options-source-force', 'onlyonce', 'beneath',
-    'exclusive', 'make-shared', 'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave',
-    'make-rprivate', 'make-runbindable', 'dry-run', 'json', 'list'],
-  longOptional: ['mkdir'],
-  alias: {
-    label: 'L', uuid: 'U', options: 'o', 'test-opts': 'O', types: 't', fstab: 'T', namespace: 'N', all: 'a', bind: 'B',
-    'no-canonicalize': 'c', fake: 'f', fork: 'F', help: 'h', 'internal-only': 'i', 'show-labels': 'l', move: 'M',
-    'no-mtab': 'n', 'read-only': 'r', ro: 'r', rbind: 'R', verbose: 'v', version: 'V', rw: 'w', 'read-write': 'w', mkdir: 'm',
-  },
-  longOrder: ['all', 'beneath', 'exclusive', 'fake', 'fstab', 'fork', 'help', 'no-mtab', 'read-only', 'ro', 'verbose', 'version',
-    'read-write', 'rw', 'options', 'test-opts', 'types', 'uuid', 'label', 'bind', 'move', 'rbind', 'make-shared', 'make-slave',
-    'make-private', 'make-unbindable', 'make-rshared', 'make-rslave', 'make-rprivate', 'make-runbindable', 'map-groups',
-    'map-users', 'mkdir', 'no-canonicalize', 'internal-only', 'show-labels', 'target', 'target-prefix', 'source', 'onlyonce',
-    'options-mode', 'options-source', 'options-source-force', 'namespace'],
-};
-
-/** Order-sensitive options become option strings, in command-line order. */
-function optionSequence(ordered: OrderedOption[]): string[] {
-  const out: string[] = [];
-  for (const o of ordered) {
-    if (o.key === 'o') out.push(o.value ?? '');
-    else if (o.key === 'r') out.push('ro');
-    else if (o.key === 'w') out.push('rw');
-    else if (o.key === 'B') out.push('bind');
-    else if (o.key === 'R') out.push('rbind');
-    else if (o.key === 'M') out.push('move');
-    else if (o.key === 'm') out.push(o.value ? `X-mount.mkdir=${o.value}` : 'X-mount.mkdir');
-    else if (o.key.startsWith('make-')) out.push(o.key.slice(5));
-  }
-  // --map-users/--map-groups build one X-mount.idmap (a namespace path stands alone).
-  const maps = ordered.filter((o) => o.key === 'map-users' || o.key === 'map-groups');
-  if (maps.length) {
-    const nsPath = maps.find((m) => (m.value ?? '').startsWith('/'));
-    const value = nsPath ? nsPath.value : maps.map((m) => `${m.key === 'map-users' ? 'u' : 'g'}:${m.value}`).join(' ');
-    out.push(`X-mount.idmap=${value}`);
-  }
-  return out;
-}
-
 function all(ordered: OrderedOption[], key: string): string[] {
   return ordered.filter((o) => o.key === key).map((o) => o.value ?? '');
-}
-
-const LONG_NAME: Record<string, string> = { B: 'bind', M: 'move', R: 'rbind', L: 'label', U: 'uuid', source: 'source' };
-
-/** util-linux's mutually exclusive groups: --bind/--move/--rbind and --label/--uuid/--source. */
-function checkExclusive(ordered: OrderedOption[]): void {
-  for (const group of [['B', 'M', 'R'], ['L', 'U', 'source']]) {
-    const seen: string[] = [];
-    for (const o of ordered) if (group.includes(o.key) && !seen.includes(o.key)) seen.push(o.key);
-    if (seen.length > 1) throw new ExclusiveError(`options --${LONG_NAME[seen[0]]} and --${LONG_NAME[seen[1]]} cannot be combined`);
-  }
 }
 
 interface ListFormat {
@@ -118,14 +63,19 @@ function successLines(prog: string, r: MountResult): string[] {
   const src = r.source ?? 'none';
   const lines: string[] = [];
   switch (r.kind) {
-    case 'bind': lines.push(`${prog}: ${src} bound on ${r.target}.`); break;
-    case 'move': lines.push(`${prog}: ${src} moved to ${r.target}.`); break;
+    case 'bind': lines.push(`${prog}: ${SAY.bound(src, r.target)}`); break;
+    case 'move': lines.push(`${prog}: ${SAY.moved(src, r.target)}`); break;
     case 'propagation': break;
     case 'helper': return [];
-    default: lines.push(`${prog}: ${src} mounted on ${r.target}.`);
+    default: lines.push(`${prog}: ${SAY.mounted(src, r.target)}`);
   }
-  if (r.plan.steps.some((s) => s.op === 'propagate')) lines.push(`${prog}: ${r.target} propagation flags changed.`);
+  if (r.plan.steps.some((s) => s.op === 'propagate')) lines.push(`${prog}: ${SAY.propagationChanged(r.target)}`);
   return lines;
+}
+
+/** Does one of the option strings (each checked when getopt reached it) hold an option of this name? */
+function optionNamed(strings: readonly string[], name: string): boolean {
+  return strings.some((o) => parseOptions(o).some((it) => it.name === name));
 }
 
 /** Turn a failure of one mount into output; returns the exit code. */
@@ -148,12 +98,77 @@ export function reportMountError(prog: string, out: Output, e: unknown, verbose:
   return EXIT.FAIL;
 }
 
+const OPTIONS_MODES = ['ignore', 'append', 'prepend', 'replace'];
+const OPTIONS_SOURCES = ['fstab', 'mtab', 'disable'];
+
+/**
+ * What mount.c's getopt loop does with an option as soon as it reaches it, so that its error comes
+ * before anything later on the command line (a bad option, -h): the values it refuses there (-o
+ * with an item starting with '=', --options-mode, --options-source, a namespace path with another
+ * --map-users/--map-groups), each -T file read (its broken lines reported then) and each -N
+ * namespace tried. The -T tables read go to `fstab`.
+ */
+function mountReached(prog: string, out: Output, fstab: Fstab): OptionReached {
+  let idmap: string | undefined;
+  return (o) => {
+    const v = o.value ?? '';
+    switch (o.key) {
+      case 'o':
+        // append_option(): util-linux checks each -o string as it is given and names the whole string.
+        try {
+          parseOptions(v);
+        } catch (e) {
+          if (e instanceof RequestError) throw new OptionError(...requestErrorLine(e));
+          throw e;
+        }
+        break;
+      case 'options-mode':
+        if (!OPTIONS_MODES.includes(v)) throw new ArgError(SAY.badUsage);
+        break;
+      case 'options-source':
+        // string_to_bitmask(): an empty list is no list; an empty item is an error
+        if (v !== '' && v.split(',').some((x) => !OPTIONS_SOURCES.includes(x))) throw new ArgError(SAY.badUsage);
+        break;
+      case 'map-users':
+      case 'map-groups': {
+        // a namespace path stands alone: not with another --map-users/--map-groups
+        const m = withoutEquals(v);
+        if (idmap !== undefined && (m.startsWith('/') || idmap.startsWith('/'))) throw new ArgError(SAY.badUsage);
+        idmap ??= m;
+        break;
+      }
+      case 'T': {
+        let t: Fstab;
+        try {
+          t = readFstab(v, true);
+        } catch (e) {
+          if (e instanceof RequestError) throw new OptionError(...requestErrorLine(e));
+          throw e;
+        }
+        for (const err of t.errors) out.stderr([`${prog}: ${SAY.fstabLineIgnored(err.file, err.line)}`]);
+        fstab.entries.push(...t.entries);
+        fstab.errors.push(...t.errors);
+        break;
+      }
+      case 'N':
+        try {
+          tryNamespace(v);
+        } catch (e) {
+          throw new OptionError(namespaceErrorText(v, e), EXIT.SYSERR);
+        }
+        break;
+      default:
+    }
+  };
+}
+
 export function mountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
-  if (!parsed) return EXIT.USAGE;
+  const fstabRead: Fstab = { entries: [], errors: [] };
+  const parsed = parseCommandLine(prog, argv, MOUNT, (l) => out.stderr(l), mountReached(prog, out, fstabRead));
+  if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const badUsage = (): number => {
-    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
+    out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);
     return EXIT.USAGE;
   };
   const info = helpOrVersion(ordered, () => mountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
@@ -163,16 +178,19 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   const explain = has(ordered, 'dry-run') || (has(ordered, 'f') && ordered.filter((o) => o.key === 'v').length > 1);
   const types = last(ordered, 't');
   const options = optionSequence(ordered);
-  const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R');
+  // mount.c's `oper`: --bind, --rbind, --move, and an -o string holding "move".
+  const operation = has(ordered, 'B') || has(ordered, 'M') || has(ordered, 'R')
+    || optionNamed(all(ordered, 'o'), 'move');
+  const remount = optionNamed(options, 'remount');
   const makeFlags = ordered.some((o) => o.key.startsWith('make-'));
   const source = last(ordered, 'source') ?? (has(ordered, 'L') ? `LABEL="${last(ordered, 'L')}"` : has(ordered, 'U') ? `UUID="${last(ordered, 'U')}"` : undefined);
   const targetOpt = last(ordered, 'target');
+  // --options-mode and --options-source were checked when getopt reached them (mountReached);
+  // an empty --options-source is none (util-linux's defaults).
   const mode = last(ordered, 'options-mode');
-  if (mode !== undefined && !['ignore', 'append', 'prepend', 'replace'].includes(mode)) return badUsage();
-  const optSource = last(ordered, 'options-source');
-  if (optSource !== undefined && optSource.split(',').some((s) => !['fstab', 'mtab', 'disable'].includes(s))) return badUsage();
+  const optSource = last(ordered, 'options-source') || undefined;
   for (const s of options) {
-    // util-linux checks each -o string as it is given and names the whole string.
+    // The -o strings were checked as they were given; what -m adds is checked here.
     try {
       parseOptions(s);
     } catch (e) {
@@ -194,7 +212,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     }
   }
 
-  const tables = new Tables(all(ordered, 'T'), (file, line) => out.stderr([`${prog}: ${file}: parse error at line ${line} -- ignored`]));
+  const fstabPaths = all(ordered, 'T');
+  const tables = new Tables(fstabPaths, (file, line) => out.stderr([`${prog}: ${SAY.fstabLineIgnored(file, line)}`]),
+    fstabPaths.length ? fstabRead : undefined);
   const base: MountRequest = {
     options,
     optionsMode: mode as OptionsMode | undefined,
@@ -213,16 +233,17 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     exclusive: has(ordered, 'exclusive'),
     beneath: has(ordered, 'beneath'),
     targetPrefix: last(ordered, 'target-prefix'),
+    // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (not with remount)
+    noTables: (operation && !remount) || makeFlags,
   };
 
   if (has(ordered, 'a')) {
     if (operation) return badUsage();
-    const pad = (s: string): string => (s.length < 25 ? s.padEnd(25) : s);
-    if (options.some((o) => parseOptions(o).some((it) => it.name === 'remount'))) {
+    if (remount) {
       // mount -a -o remount: the mounted filesystems, not fstab.
       return runInterruptibly(remountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
         if (ev.error !== undefined) reportMountError(prog, out, ev.error, verbose);
-        else if (verbose) out.stdout([`${pad(ev.target)}: successfully remounted`]);
+        else if (verbose) out.stdout([SAY.entry(ev.target, 'successfully remounted')]);
       })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
     }
     // -F: util-linux mounts each entry in a child process that reports nothing itself; with -v the
@@ -233,7 +254,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return runInterruptibly(mountAllSteps({ ...base, types, testOptions: last(ordered, 'O') }, tables, (ev) => {
       const tgt = ev.entry.target;
       if (forked && (ev.status === 'failed' || ev.status === 'mounted' || ev.status === 'helper-failed')) {
-        if (verbose) out.stdout([`${pad(tgt)}: mount successfully forked`]);
+        if (verbose) out.stdout([SAY.entry(tgt, 'mount successfully forked')]);
         return;
       }
       if (ev.status === 'failed') {
@@ -241,13 +262,13 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
         return;
       }
       if (ev.status === 'helper-failed') {
-        if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${tgt}: failed to execute ${ev.result.helperExecFailed}.`]);
+        if (ev.result?.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(tgt, ev.result.helperExecFailed)}`]);
         return;
       }
       if (ev.status === 'mounted' && ev.result) {
         if (explain) out.stdout(dryRunCalls(ev.result.plan, executorFromEnv()));
         out.stdout(kernelNotes(prog, ev.result.messages, verbose));
-        if (ev.result.roFallback) out.stderr([`${prog}: ${tgt}: WARNING: source write-protected, mounted read-only.`]);
+        if (ev.result.roFallback) out.stderr([`${prog}: ${SAY.roFallback(tgt)}`]);
         if (ev.result.utabError) {
           out.stderr([utabFailureReport(prog, ev.result.target, ev.result.utabError, 'mounted').line]);
           return;
@@ -256,8 +277,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       if (!verbose) return;
       // a nofail entry that did not mount counts as success but gets no line (util-linux checks the status)
       if (ev.status === 'mounted' && (!ev.result || ev.result.skipped)) return;
-      const text = ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted';
-      out.stdout([`${pad(tgt)}: ${text}`]);
+      out.stdout([SAY.entry(tgt, ev.status === 'mounted' ? 'successfully mounted' : ev.status === 'ignored' ? 'ignored' : 'already mounted')]);
     })).then((summary) => summary.exitCode, (e: unknown) => reportMountError(prog, out, e, verbose));
   }
 
@@ -283,7 +303,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     const arg = positional[0];
     if (source !== undefined && /^(LABEL|UUID|PARTUUID|PARTLABEL|ID)=/.test(arg)) {
       // mount.c: -L, -U or --source together with a LABEL=/UUID= argument
-      out.stderr([`${prog}: source specified more than once`]);
+      out.stderr([`${prog}: ${SAY.sourceTwice}`]);
       return EXIT.USAGE;
     }
     if (source !== undefined) {
@@ -320,7 +340,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   if (r.skipped) return EXIT.SUCCESS;
   if (explain) out.stdout(dryRunCalls(r.plan, executorFromEnv()));
   out.stdout(kernelNotes(prog, r.messages, verbose));
-  if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+  if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
   if (r.helperStatus) return r.helperStatus;
   if (r.utabError) {
     // Also after a helper that succeeded: completing its utab entry failed (as util-linux reports it).
@@ -329,7 +349,7 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
     return u.code;
   }
   if (r.helperStatus === 0) return 0;
-  if (r.roFallback) out.stderr([`${prog}: ${r.target}: WARNING: source write-protected, mounted read-only.`]);
+  if (r.roFallback) out.stderr([`${prog}: ${SAY.roFallback(r.target)}`]);
   if (verbose) out.stdout(successLines(prog, r));
   return EXIT.SUCCESS;
 }

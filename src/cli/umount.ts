@@ -1,8 +1,9 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
 import * as fs from 'fs';
-import { ExclusiveError, ArgSpec, OrderedOption, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
-import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport } from './messages';
+import { OptionError, OptionReached, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
+import { UMOUNT } from './options-umount';
+import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport, SAY } from './messages';
 import { RequestError } from '../sys/error';
 import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
@@ -11,45 +12,19 @@ import { UmountFailure } from '../lib/errors';
 import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult } from '../lib/umount';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
-import { enterNamespace } from '../lib/namespace';
-import { namespaceError, mtabError } from './messages';
+import { enterNamespace, tryNamespace } from '../lib/namespace';
+import { namespaceError, namespaceErrorText, mtabError } from './messages';
 import { osPath } from '../sys/bytes';
 
-const SPEC: ArgSpec = {
-  shortWithValue: 'OtN',
-  shortFlags: 'aAcdfhilnqRrvV',
-  longWithValue: ['test-opts', 'types', 'namespace'],
-  longFlags: ['all', 'all-targets', 'no-canonicalize', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'no-mtab',
-    'lazy', 'recursive', 'read-only', 'verbose', 'version', 'quiet'],
-  alias: {
-    'test-opts': 'O', types: 't', namespace: 'N', all: 'a', 'all-targets': 'A', 'no-canonicalize': 'c', 'detach-loop': 'd',
-    force: 'f', help: 'h', 'internal-only': 'i', 'no-mtab': 'n', lazy: 'l', recursive: 'R', 'read-only': 'r', verbose: 'v',
-    version: 'V', quiet: 'q',
-  },
-  longOrder: ['all', 'all-targets', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'lazy', 'no-canonicalize', 'no-mtab',
-    'quiet', 'read-only', 'recursive', 'test-opts', 'types', 'verbose', 'version', 'namespace'],
-};
-
-const NAMES: Record<string, string> = { a: 'all', A: 'all-targets', R: 'recursive', r: 'read-only', O: 'test-opts', t: 'types' };
-
-function checkExclusive(o: OrderedOption[]): void {
-  // umount.c's exclusion table (-O with -R is not in it).
-  for (const g of [['A', 'a'], ['R', 'a'], ['R', 't'], ['R', 'r']]) {
-    const seen: string[] = [];
-    for (const x of o) if (g.includes(x.key) && !seen.includes(x.key)) seen.push(x.key); // command-line order
-    if (seen.length > 1) throw new ExclusiveError(`options --${NAMES[seen[0]]} and --${NAMES[seen[1]]} cannot be combined`);
-  }
-}
-
 function successLine(prog: string, r: UmountResult): string {
-  return r.source !== undefined ? `${prog}: ${r.target} (${r.source}) unmounted` : `${prog}: ${r.target} unmounted`;
+  return `${prog}: ${SAY.unmounted(r.target, r.source)}`;
 }
 
 /** One failure → message (unless quiet) and exit code. */
 function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean): number {
   if (e instanceof UmountFailure) {
     const text = umountFailureText(e);
-    if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${e.target}: ${text}.`]);
+    if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${SAY.umountFailed(e.target, text)}`]);
     return EXIT.FAIL;
   }
   if (e instanceof RequestError) {
@@ -63,9 +38,22 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   return EXIT.FAIL;
 }
 
+/**
+ * What umount.c's getopt loop does with an option as soon as it reaches it: each -N namespace is
+ * tried there, so that its error comes before anything later on the command line (-h included).
+ */
+const umountReached: OptionReached = (o) => {
+  if (o.key !== 'N') return;
+  try {
+    tryNamespace(o.value ?? '');
+  } catch (e) {
+    throw new OptionError(namespaceErrorText(o.value ?? '', e), EXIT.SYSERR);
+  }
+};
+
 export function umountMain(prog: string, argv: readonly string[], out: Output): number | Promise<number> {
-  const parsed = parseCommandLine(prog, argv, SPEC, checkExclusive, (l) => out.stderr(l));
-  if (!parsed) return EXIT.USAGE;
+  const parsed = parseCommandLine(prog, argv, UMOUNT, (l) => out.stderr(l), umountReached);
+  if (typeof parsed === 'number') return parsed;
   const { ordered, positional } = parsed;
   const info = helpOrVersion(ordered, () => umountUsage(prog), () => versionLine(prog), (l) => out.stdout(l));
   if (info !== undefined) return info;
@@ -94,7 +82,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
 
   if (has(ordered, 'a')) {
     if (positional.length) {
-      out.stderr([`${prog}: unexpected number of arguments`, tryHelp(prog)]);
+      out.stderr([`${prog}: ${SAY.unexpectedArguments}`, tryHelp(prog)]);
       return EXIT.USAGE;
     }
     {
@@ -102,18 +90,18 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       return runInterruptibly(umountAllSteps({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
         if (err) return failure(prog, out, err, e.target, quiet);
         if (!r) return 0;
-        if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+        if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
         if (r.helperStatus) return r.helperStatus;
         if (r.utabError) return utabReport({ ...r, utabError: r.utabError });
-        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: successfully unmounted`]);
+        if (verbose) out.stdout([SAY.entry(e.target, 'successfully unmounted')]);
         return 0;
       }, (e) => {
-        if (verbose) out.stdout([`${e.target.length < 25 ? e.target.padEnd(25) : e.target}: ignored`]);
+        if (verbose) out.stdout([SAY.entry(e.target, 'ignored')]);
       })).then((rc) => rc, (e: unknown) => mtabError(prog, out, e));
     }
   }
   if (positional.length === 0) {
-    out.stderr([`${prog}: bad usage`, tryHelp(prog)]);
+    out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);
     return EXIT.USAGE;
   }
   // -R and -A are many unmounts: one per step, so a SIGINT/SIGTERM/SIGHUP stops them between two
@@ -123,7 +111,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     try {
       const r = umountSpec(spec, req, tables);
       tables.invalidateMounts();
-      if (r.helperExecFailed) out.stderr([`${prog}: ${r.target}: failed to execute ${r.helperExecFailed}.`]);
+      if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
       let code = 0;
       if (r.helperStatus !== undefined) code = r.helperStatus;
       else if (r.utabError) code = utabReport({ ...r, utabError: r.utabError });

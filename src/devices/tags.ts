@@ -1,7 +1,9 @@
 // LABEL=, UUID=, PARTUUID=, PARTLABEL=, ID= sources: resolved through udev's
-// /dev/disk/by-* links, then by probing the block devices /proc/partitions lists.
+// /dev/disk/by-* links, then (all but ID=) by probing the block devices /proc/partitions lists
+// with libblkid, as libblkid's own blkid_evaluate_tag() falls back to scanning them.
 import * as fs from 'fs';
-import { probeFile } from './probe';
+import { probeTags, DeviceTags } from './identify';
+import { BlkidUnavailable } from './blkid';
 import { osPath } from '../sys/bytes';
 
 export const TAG_NAMES = ['LABEL', 'UUID', 'PARTUUID', 'PARTLABEL', 'ID'] as const;
@@ -61,70 +63,93 @@ export function resolveTag(tag: Tag): string | undefined {
   } catch {
     /* not known to udev */
   }
-  if (tag.name !== 'LABEL' && tag.name !== 'UUID') return undefined;
-  const idx = probedPartitions();
-  return tag.name === 'LABEL' ? idx.byLabel.get(tag.value) : idx.byUuid.get(tag.value.toLowerCase());
+  if (tag.name === 'ID') return undefined; // ID= is udev's own name for a device: nothing to probe
+  return probedPartitions().get(tagKey(tag.name, tag.value));
+}
+
+/** The key a tag is compared by: UUIDs without case, every other value as it is. */
+function tagKey(name: TagName, value: string): string {
+  return `${name}=${name === 'UUID' ? value.toLowerCase() : value}`;
 }
 
 /** Same tag name and value ('LABEL="x"' equals 'LABEL=x'; UUIDs compare without case). */
 export function sameTag(a: Tag | undefined, b: Tag): boolean {
   if (!a || a.name !== b.name) return false;
-  return a.name === 'UUID' ? a.value.toLowerCase() === b.value.toLowerCase() : a.value === b.value;
+  return tagKey(a.name, a.value) === tagKey(b.name, b.value);
 }
 
-const deviceTagCache = new Map<string, Partial<Record<TagName, string>>>();
+/** Set when a probe could not be made because libblkid is missing (for "can't find" messages). */
+let unavailable: BlkidUnavailable | undefined;
+
+/** Why devices could not be probed for tags in this run, if they could not. */
+export function tagProbeUnavailable(): BlkidUnavailable | undefined {
+  return unavailable;
+}
+
+/** Tags found per device, so that a device is probed once per run however many tags are asked about. */
+const deviceTags = new Map<string, DeviceTags>();
+
+function probeDevice(dev: string): DeviceTags {
+  let tags: DeviceTags = {};
+  try {
+    tags = probeTags(dev);
+  } catch (e) {
+    if (!(e instanceof BlkidUnavailable)) throw e;
+    unavailable = e; // no libblkid: the device carries no tag we can see
+  }
+  deviceTags.set(dev, tags);
+  return tags;
+}
 
 /**
  * Does the device (or image) at `dev` carry this tag? As libmount's mnt_cache_device_has_tag():
  * the device is probed once per run, whatever the number of tags asked about.
  */
 export function deviceHasTag(dev: string, tag: Tag): boolean {
-  let tags = deviceTagCache.get(dev);
+  if (tag.name === 'ID') return false;
+  let tags = deviceTags.get(dev);
   if (!tags) {
-    tags = {};
     let st: fs.Stats | undefined;
     try {
       st = fs.statSync(osPath(dev));
     } catch {
       /* nothing there: no tags */
     }
-    if (st && (st.isBlockDevice() || st.isFile())) {
-      const r = probeFile(dev);
-      if (r?.label !== undefined) tags.LABEL = r.label;
-      if (r?.uuid !== undefined) tags.UUID = r.uuid;
-    }
-    deviceTagCache.set(dev, tags);
+    if (st && (st.isBlockDevice() || st.isFile())) tags = probeDevice(dev);
+    else deviceTags.set(dev, (tags = {}));
   }
   const v = tags[tag.name];
   return v !== undefined && sameTag({ name: tag.name, value: v }, tag);
 }
 
-interface PartitionIndex {
-  text: string;
-  byLabel: Map<string, string>;
-  byUuid: Map<string, string>;
-}
-let partitionIndex: PartitionIndex | undefined;
+let partitionIndex: { text: string; devices: Map<string, string> } | undefined;
 
 /**
- * LABEL and UUID of every device /proc/partitions lists, probed once and kept while that list is
- * unchanged: mount -a with many tag entries probes each device once, not once per entry.
+ * Every tag of every device /proc/partitions lists (tagKey → the first device carrying it), probed
+ * once and kept while that list is unchanged: mount -a with many tag entries probes each device
+ * once, not once per entry. A changed list (a loop device attached since) probes them again.
  */
-function probedPartitions(): PartitionIndex {
+function probedPartitions(): Map<string, string> {
   let text = '';
   try {
     text = fs.readFileSync('/proc/partitions', 'utf8');
   } catch {
     /* no /proc: nothing to probe */
   }
-  if (partitionIndex?.text === text) return partitionIndex;
-  const byLabel = new Map<string, string>();
-  const byUuid = new Map<string, string>();
+  if (partitionIndex?.text === text) return partitionIndex.devices;
+  // The first index reuses what deviceHasTag() already probed; a later one (the list changed, so a
+  // device name may now stand for another disk) probes every device again.
+  const first = partitionIndex === undefined;
+  const devices = new Map<string, string>();
   for (const dev of partitionDevices(text)) {
-    const r = probeFile(dev);
-    if (r?.label !== undefined && !byLabel.has(r.label)) byLabel.set(r.label, dev);
-    if (r?.uuid !== undefined && !byUuid.has(r.uuid.toLowerCase())) byUuid.set(r.uuid.toLowerCase(), dev);
+    const tags = (first && deviceTags.get(dev)) || probeDevice(dev);
+    for (const name of ['LABEL', 'UUID', 'PARTUUID', 'PARTLABEL'] as const) {
+      const v = tags[name];
+      if (v === undefined) continue;
+      const k = tagKey(name, v);
+      if (!devices.has(k)) devices.set(k, dev);
+    }
   }
-  partitionIndex = { text, byLabel, byUuid };
-  return partitionIndex;
+  partitionIndex = { text, devices };
+  return devices;
 }

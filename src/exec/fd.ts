@@ -2,15 +2,17 @@
 // (api/fd.ts) — the command uses the public fd API it ships. Kernel messages from the fs-context
 // fd are kept; every error names the step's source and target.
 import { FsContext, MountFd } from '../api/fd';
-import { sysMountSetattr } from '../sys/syscalls';
-import { AT, MOUNT_ATTR, MS } from '../sys/constants';
+import { sysMountSetattr, sysOpen, closeFd } from '../sys/syscalls';
+import { AT, MOUNT_ATTR, MS, O } from '../sys/constants';
+import { MountError } from '../sys/error';
+import { E } from '../sys/errno';
+import { layeredLowerdir, LayerParam, FSCONFIG_VALUE_MAX, OVERLAY_DIR_KEYS } from './overlay-layers';
 import { openUserns } from './idmap';
-import { closeFd } from '../sys/syscalls';
 import { BindStep, DataOption, FsMountStep, MoveStep, PropagateStep, ReconfigureStep, SetAttrStep } from '../plan/types';
 import { Executor, ExecContext } from './executor';
 
 /** Per-mount flags a remount resets unless asked for, emulating mount(2)'s MS_REMOUNT semantics. */
-export const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
+const REMOUNT_RESET = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW;
 /** Bits fsmount() accepts in attr_flags. */
 const FSMOUNT_ATTRS = MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR._ATIME
   | MOUNT_ATTR.NODIRATIME | MOUNT_ATTR.NOSYMFOLLOW;
@@ -20,9 +22,45 @@ function drain(ctx: FsContext, x: ExecContext): void {
   for (const m of ctx.messages()) if (!m.startsWith('e ')) x.messages.push(m);
 }
 
-function configure(ctx: FsContext, data: readonly DataOption[], flags: readonly string[]): void {
-  for (const d of data) ctx.set(d.key, d.value);
+function configure(ctx: FsContext, data: readonly DataOption[], flags: readonly string[], fstype?: string): void {
+  for (const d of data) {
+    const layers = fstype !== undefined ? layeredLowerdir(fstype, d.key, d.value) : undefined;
+    if (layers) setLayers(ctx, layers);
+    else if (fstype === 'overlay' && OVERLAY_DIR_KEYS.has(d.key) && d.value !== undefined) setDir(ctx, d.key, d.value);
+    else ctx.set(d.key, d.value);
+  }
   for (const f of flags) ctx.set(f);
+}
+
+/** An overlay directory: by name, or by an O_PATH fd when the name is longer than fsconfig() copies. */
+function setDir(ctx: FsContext, key: string, path: string): void {
+  if (Buffer.byteLength(path) <= FSCONFIG_VALUE_MAX) {
+    ctx.set(key, path);
+    return;
+  }
+  const fd = sysOpen(path, O.PATH | O.DIRECTORY | O.CLOEXEC);
+  try {
+    ctx.setFd(key, fd);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+/**
+ * A long lowerdir= one layer per call (lowerdir+, datadir+; Linux 6.8). A kernel without them says
+ * "Unknown parameter": that is ENOSYS for the dispatcher, which then tries mount(2).
+ */
+function setLayers(ctx: FsContext, layers: readonly LayerParam[]): void {
+  for (const [i, l] of layers.entries()) {
+    try {
+      setDir(ctx, l.key, l.path);
+    } catch (e) {
+      if (i === 0 && e instanceof MountError && e.errno === E.EINVAL && e.kernelErrors.some((m) => /nknown parameter/.test(m))) {
+        throw new MountError({ syscall: 'fsconfig', errno: E.ENOSYS, source: e.source, target: e.target, kernelMessages: e.kernelMessages });
+      }
+      throw e;
+    }
+  }
 }
 
 /**
@@ -87,7 +125,7 @@ export const fdExecutor: Executor = {
     try {
       if (subtype !== undefined) ctx.set('subtype', subtype);
       if (source !== undefined) ctx.set('source', source);
-      configure(ctx, step.data, step.sbFlags);
+      configure(ctx, step.data, step.sbFlags, fstype);
       if (sbReadOnly) ctx.set('ro');
       ctx.create({ exclusive: step.exclusive });
       drain(ctx, x);
@@ -153,7 +191,7 @@ export const fdExecutor: Executor = {
   },
 
   propagate(step: PropagateStep): void {
-    sysMountSetattr(AT.FDCWD, step.target, step.flags & MS.REC ? AT.RECURSIVE : 0,
+    sysMountSetattr(AT.FDCWD, step.target, (step.flags & MS.REC ? AT.RECURSIVE : 0) | (step.noFollow ? AT.SYMLINK_NOFOLLOW : 0),
       { attrSet: 0, attrClr: 0, propagation: step.flags & ~MS.REC }, { target: step.target });
   },
 };

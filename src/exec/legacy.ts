@@ -115,7 +115,14 @@ export function legacySetAttr(step: SetAttrStep): void {
 }
 
 export function legacyPropagate(step: PropagateStep): void {
-  sysMount('none', step.target, null, step.flags, null);
+  if (!step.noFollow) return sysMount('none', step.target, null, step.flags, null);
+  // A symlink bound itself: /proc/self/fd/N of an O_PATH|O_NOFOLLOW descriptor names that mount.
+  const fd = sysOpen(step.target, O.PATH | O.NOFOLLOW | O.CLOEXEC);
+  try {
+    sysMount('none', `/proc/self/fd/${fd}`, null, step.flags, null, step.target);
+  } finally {
+    closeFd(fd);
+  }
 }
 
 /** MOUNT_ATTR_* bits as the MS_* flags of a bind remount. */
@@ -165,14 +172,8 @@ export function legacyRecursiveAttrs(target: string, set: number, clr: number, f
   // the mount alone, as it will be.
   const below = (p: string): MountEntry[] => table.entries.filter((e) => e.target.startsWith(p === '/' ? '/' : `${p}/`) && table.topAt(e.target) === e);
   // The bind of a directory takes the flags of the mount it is in.
-  const holder = (p: string): MountEntry | undefined => {
-    for (let q = p; ; q = q.slice(0, Math.max(1, q.lastIndexOf('/')))) {
-      const e = table.topAt(q);
-      if (e || q === '/') return e;
-    }
-  };
   const tree: Pick<MountEntry, 'target' | 'vfsOptions'>[] = top ? [top, ...table.descendants(top)]
-    : [{ target: from, vfsOptions: from === target ? '' : holder(from)?.vfsOptions ?? '' }, ...(from === target ? [] : below(from))];
+    : [{ target: from, vfsOptions: from === target ? '' : table.containing(from)?.vfsOptions ?? '' }, ...(from === target ? [] : below(from))];
   for (const e of tree) {
     sysMount('none', target + e.target.slice(from.length), null, MS.REMOUNT | MS.BIND | adjustedMs(e.vfsOptions, set, clr), null);
   }

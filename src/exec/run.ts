@@ -4,11 +4,12 @@ import * as fs from 'fs';
 import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';
-import { MNT, MOUNT_ATTR } from '../sys/constants';
-import { sysUmount2, sideEffect, recordNote, isRecording } from '../sys/syscalls';
+import { MNT, MOUNT_ATTR, O } from '../sys/constants';
+import { sysUmount2, sideEffect, recordNote, isRecording, sysOpen, closeFd } from '../sys/syscalls';
 import { fdExecutor } from './fd';
 import { legacyExecutor } from './legacy';
 import { Executor, ExecContext } from './executor';
+import { FSCONFIG_VALUE_MAX, OVERLAY_DIR_KEYS } from './overlay-layers';
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
 import { pinTarget, unpin, PinnedTarget } from './pin';
@@ -61,12 +62,15 @@ export class StepError extends Error {
   }
 }
 
-// fsconfig copies string values with strndup_user(value, 256): longer ones need mount(2).
-const FSCONFIG_VALUE_MAX = 255;
-
-/** A value fsconfig would refuse: this mount goes through mount(2). */
-export function needsLegacy(step: FsMountStep): boolean {
-  return step.data.some((d) => Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
+/**
+ * A value fsconfig would refuse (it copies strings with strndup_user(value, 256)): this mount goes
+ * through mount(2). An overlay's long layer list and directories are no such value: the fd-based
+ * executor sends them layer by layer, or as fds (exec/overlay-layers.ts).
+ */
+export function needsLegacy(step: FsMountStep, type: string): boolean {
+  const overlay = type === 'overlay';
+  return step.data.some((d) => (Buffer.byteLength(d.value ?? '') > FSCONFIG_VALUE_MAX
+    && !(overlay && (d.key === 'lowerdir' || OVERLAY_DIR_KEYS.has(d.key)))) || Buffer.byteLength(d.key) > FSCONFIG_VALUE_MAX)
     || Buffer.byteLength(step.source ?? '') > FSCONFIG_VALUE_MAX;
 }
 
@@ -91,10 +95,10 @@ function helper(step: HelperStep, result: ExecResult, timeoutMs?: number): void 
 /** Returns true when the kernel attached a new mount (false when a helper of the type list ran). */
 function newMount(step: FsMountStep, source: string | undefined, mode: ExecutorMode, x: ExecContext, result: ExecResult,
   opts: ExecOptions): boolean {
-  const m: ExecutorMode = mode === 'auto' && needsLegacy(step) ? 'mount2' : mode;
-  if (m !== mode) recordNote('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
   let lastError: MountError | undefined;
   for (const [i, type] of step.types.entries()) {
+    const m: ExecutorMode = mode === 'auto' && needsLegacy(step, type) ? 'mount2' : mode;
+    if (m !== mode) recordNote('# an option value of 256 bytes or more: fsconfig() refuses it, mount(2) is used');
     // A dry run goes through every type the list would try.
     if (i > 0) recordNote('# on EINVAL or ENODEV, the next type:');
     const h = step.helpers?.[type];
@@ -223,18 +227,9 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             helper(step, result, opts.helperTimeoutMs);
             mounted = result.helperStatus === 0;
             break;
-          case 'owner': {
-            const t = step.target;
-            if (step.uid !== undefined || step.gid !== undefined) {
-              sideEffect(() => `chown(${quoted(t)}, ${step.uid ?? -1}, ${step.gid ?? -1})`,
-                () => fs.chownSync(osPath(t), step.uid ?? -1, step.gid ?? -1), undefined);
-            }
-            if (step.mode !== undefined) {
-              const mode8 = step.mode;
-              sideEffect(() => `chmod(${quoted(t)}, 0${mode8.toString(8)})`, () => fs.chmodSync(osPath(t), mode8), undefined);
-            }
+          case 'owner':
+            changeOwner(step.target, step.uid, step.gid, step.mode);
             break;
-          }
         }
       } catch (e) {
         const me = e instanceof MountError ? e : toMountError(e, step);
@@ -270,6 +265,33 @@ function undoable(plan: Plan): boolean {
   // Beneath the top mount, the target's topmost mount is the one that was there before: not ours to take down.
   const beneath = plan.steps.some((s) => (s.op === 'fsmount' || s.op === 'bind' || s.op === 'move') && s.beneath);
   return (plan.kind === 'mount' || plan.kind === 'bind') && !beneath;
+}
+
+/**
+ * X-mount.owner/group/mode on the new mount, as libmount's hook_owner: the target is opened once
+ * (O_PATH, following it: the mount's root may be a symlink bound itself), and a target that cannot
+ * be opened is a failure "to change mode"; then chown and chmod of that descriptor.
+ */
+function changeOwner(target: string, uid: number | undefined, gid: number | undefined, mode: number | undefined): void {
+  let fd: number;
+  try {
+    fd = sysOpen(target, O.PATH | O.CLOEXEC);
+  } catch (e) {
+    (e as NodeJS.ErrnoException).syscall = 'chmod';
+    throw e;
+  }
+  // Through /proc/self/fd/N: Node has no fchownat(AT_EMPTY_PATH), and fchown(2) refuses an O_PATH fd.
+  const self = `/proc/self/fd/${fd}`;
+  try {
+    if (uid !== undefined || gid !== undefined) {
+      sideEffect(() => `chown(${quoted(self)}, ${uid ?? -1}, ${gid ?? -1})`, () => fs.chownSync(self, uid ?? -1, gid ?? -1), undefined);
+    }
+    if (mode !== undefined) {
+      sideEffect(() => `chmod(${quoted(self)}, 0${mode.toString(8)})`, () => fs.chmodSync(self, mode), undefined);
+    }
+  } finally {
+    closeFd(fd);
+  }
 }
 
 function toMountError(e: unknown, step: Step): MountError {

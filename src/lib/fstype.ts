@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import { matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
-import { probeSafe } from '../devices/probe';
+import { probeSafe, SafeProbeResult } from '../devices/identify';
+import { BlkidUnavailable } from '../devices/blkid';
 import { RequestError } from '../sys/error';
 
 /** Types to try when none was given: /etc/filesystems (with its "*" line), else /proc/filesystems (not nodev). */
@@ -21,14 +22,22 @@ export function guessTypes(pattern?: string): string[] {
 }
 
 /**
- * The type of the filesystem on a device or image, read from its superblock. Ambiguous signatures,
+ * The type of the filesystem on a device or image, as libblkid reads it from the superblock (as
+ * libmount's mnt_get_fstype(): blkid_do_safeprobe). Ambiguous signatures,
  * swap areas and LUKS volumes are refused before any mount is tried. Detected "ntfs" is mounted with
  * the kernel's ntfs3 driver, as util-linux 2.42 does. A type X-mount.auto-fstypes does not allow is
  * "no valid filesystem type" (libmount's mnt_context_guess_srcpath_fstype). Undefined when nothing
  * is recognised.
  */
 export function detectType(source: string, offset: number, target: string, allowed?: string): string | undefined {
-  const p = probeSafe(source, offset);
+  let p: SafeProbeResult;
+  try {
+    p = probeSafe(source, offset);
+  } catch (e) {
+    // Without libblkid there is no detection: say so instead of guessing (-t still mounts).
+    if (e instanceof BlkidUnavailable) throw new RequestError({ code: 'blkid-unavailable', source, library: e.library }, target);
+    throw e;
+  }
   if (p.ambiguous) throw new RequestError({ code: 'ambiguous-type', source }, target);
   const t = p.result?.type;
   if (t === 'swap' || t === 'swsuspend') throw new RequestError({ code: 'swap-area', source }, target);

@@ -5,7 +5,8 @@ import { unmangle } from '../tables/escape';
 import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
-import { probeFile } from '../devices/probe';
+import { probeForListing } from '../devices/identify';
+import { isRegularFsType } from './paths';
 
 export interface ListedMount {
   entry: MountEntry;
@@ -23,9 +24,12 @@ export interface ListRequest {
 }
 
 
-/** Source shown for a mount: /dev/loopN with autoclear → its backing file (libmount's pretty path). */
+/**
+ * Source shown for a mount: /dev/loopN with autoclear → its backing file (libmount's pretty path),
+ * for a regular filesystem only (a tmpfs whose source names a loop device shows the name).
+ */
 export function displaySource(e: MountEntry): string {
-  if (e.source.startsWith('/dev/loop')) {
+  if (e.source.startsWith('/dev/loop') && isRegularFsType(e.fstype)) {
     const li = loopInfo(e.source);
     if (li && li.autoclear) return li.backingFile;
   }
@@ -49,7 +53,7 @@ export function listMounts(req: ListRequest = {}, table: MountTable = readMountT
 /** The label of the filesystem on a /dev/… source. */
 export function labelOfSource(source: string): string | undefined {
   if (!source.startsWith('/dev/')) return undefined;
-  return probeFile(source)?.label;
+  return probeForListing(source)?.label;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -81,7 +85,7 @@ class Listing {
   add(source: string, target: string, fstype: string, vfs: string, fsOpts: string, id: () => number, uniqueId?: bigint): void {
     if (fstype === 'autofs' && fsOpts.includes('ignore')) return;
     const rawSource = source;
-    if (source.startsWith('/dev/loop')) {
+    if (source.startsWith('/dev/loop') && isRegularFsType(fstype)) {
       const li = loopInfo(source);
       if (li && li.autoclear) source = li.backingFile;
     }

@@ -2,7 +2,8 @@
 // fstab (or, for a remount, the mount table), and whether a filesystem is already mounted there.
 import { parseOptions, OptionItem } from '../options/parse';
 import { ResolvedOptions } from '../options/resolve';
-import { mergedOptions, MountEntry, MountTable, MountView } from '../tables/mountinfo';
+import { lookupOption } from '../options/table';
+import { bindOrigin, mergedOptions, MountEntry, MountTable, MountView } from '../tables/mountinfo';
 import { FstabEntry } from '../tables/fstab';
 import { parseTag, resolveTag } from '../devices/tags';
 import { loopInfo } from '../devices/loop';
@@ -30,10 +31,21 @@ export interface Lookup {
 }
 
 /** Find the missing half of the request in fstab (then, for remount, in the mount table). */
+/**
+ * Filesystems whose reconfigure refuses every mount-time parameter, even one set to the value it
+ * has ("overlay: No changes allowed in reconfigure"): a remount re-sends none of the table's
+ * filesystem options for them (util-linux 2.42 re-sends them, and its remount of an overlay fails).
+ */
+const RECONFIGURE_REFUSES_DATA = new Set(['overlay']);
+
+function remountable(items: OptionItem[], fstype: string): OptionItem[] {
+  return RECONFIGURE_REFUSES_DATA.has(fstype) ? items.filter((o) => lookupOption(o.name) !== undefined) : items;
+}
+
 export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Tables): Lookup {
   const src = parseSources(req.optionsSource);
   // mount.c: "for --make-* or --bind is fstab/mtab unnecessary" (a move too; a remount reads them).
-  const operation = (cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount;
+  const operation = req.noTables ?? ((cmd.bind || cmd.move || cmd.propagation.length > 0) && !cmd.remount);
   const both = req.source !== undefined && req.target !== undefined;
   const out: Lookup = { source: req.source, target: req.target, tableOptions: [] };
   if (operation || (both && !req.optionsSourceForce) || (!src.fstab && !src.mtab)) {
@@ -64,6 +76,7 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
     out.tableOptions = parseOptions(entry.options);
     // A bind that came from fstab is not repeated on remount (unless asked for on the command line).
     if (cmd.remount && !cmd.bind) out.tableOptions = out.tableOptions.filter((o) => o.name !== 'bind' && o.name !== 'rbind');
+    if (cmd.remount) out.tableOptions = remountable(out.tableOptions, entry.fstype);
     return out;
   }
   if (cmd.remount && src.mtab) {
@@ -75,7 +88,7 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
       out.target = mi.target;
       out.fstype = mi.fstype;
       const utab = tables.utabIndex().find(mi.id, mi.target, mi.uniqueId);
-      out.tableOptions = parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : ''));
+      out.tableOptions = remountable(parseOptions(mergedOptions(mi) + (utab?.options ? `,${utab.options}` : '')), mi.fstype);
     }
     return out; // remount of something not mounted: the kernel says so
   }
@@ -111,10 +124,9 @@ export function isAlreadyMounted(view: MountView, source: string | undefined, ta
   // source the target's mount has, and the root matches: a different tmpfs at the target is not it.
   let holderSource: string | undefined;
   if (opts.bind) {
-    const c = canonical(src);
-    const holder = view.containing(c);
-    if (holder) root = joinRoot(holder.root, c.slice(holder.target === '/' ? 0 : holder.target.length) || '/');
-    holderSource = holder?.source;
+    const origin = bindOrigin(view, canonical(src));
+    if (origin) root = origin.root;
+    holderSource = origin?.holder.source;
   }
   // Only a path can have a canonical form (realpath of "tmpfs-x" would be a failed syscall per entry).
   const canonSrc = src.includes('/') ? canonical(src) : src;
@@ -135,7 +147,3 @@ export function isAlreadyMounted(view: MountView, source: string | undefined, ta
   return false;
 }
 
-function joinRoot(root: string, rel: string): string {
-  if (root === '/') return rel.startsWith('/') ? rel : `/${rel}`;
-  return rel === '/' ? root : `${root}${rel.startsWith('/') ? rel : `/${rel}`}`;
-}

@@ -38,6 +38,12 @@ export interface MountRequest {
   /** Read fstab even when both source and target are given. */
   optionsSourceForce?: boolean;
   /**
+   * util-linux's MNT_OMODE_NOTAB: neither fstab nor the mount table completes the request. mount(8)
+   * sets it for --bind, --rbind, --move (also -o move) without remount, and for --make-*; a bind
+   * given as `-o bind` still looks its single argument up in fstab. Unset: decided from the options.
+   */
+  noTables?: boolean;
+  /**
    * A single argument without -L/-U/--source/--target (libmount's swap-match): a path is looked up
    * in fstab as target, then as source; a tag as source. Not found: "can't find in /etc/fstab".
    */
@@ -150,6 +156,9 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
       // A loop device that cannot be set up is reported about the target as given: libmount sets it
       // up before it canonicalizes the target.
       const about = e.step.op === 'loop' ? prep.given ?? withPrefix(req.targetPrefix, req.target ?? input.target) : input.target;
+      // X-mount.owner/group/mode failing leaves the mount in place ("filesystem was mounted, but failed
+      // to change mode"): its utab entry is recorded as for any mount, as util-linux records it.
+      if (e.mounted && e.step.op === 'owner' && plan.utabOptions && !req.noMtab && plan.kind !== 'helper') recordUtab(plan, e.result, tables);
       throw new MountFailure(e.cause, plan.kind, e.step, e.result.loopDevice ?? input.source, about, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: e.mounted }, e.result.messages);
     }

@@ -18,3 +18,25 @@ export function enterNamespace(spec: string): void {
     closeFd(fd);
   }
 }
+
+/**
+ * libmount's test when -N is given (mnt_context_set_target_ns(), called as getopt reaches -N):
+ * the namespace is entered and left again at once, so that a namespace that cannot be entered
+ * is reported there. As the kernel does for any switch, this leaves the current directory at
+ * the root (util-linux's test does the same).
+ */
+export function tryNamespace(spec: string): void {
+  const orig = fs.openSync('/proc/self/ns/mnt', fs.constants.O_RDONLY);
+  try {
+    const fd = fs.openSync(namespacePath(spec), fs.constants.O_RDONLY);
+    try {
+      sysUnshare(CLONE_FS);
+      sysSetns(fd, CLONE_NEWNS);
+      sysSetns(orig, CLONE_NEWNS);
+    } finally {
+      closeFd(fd);
+    }
+  } finally {
+    closeFd(orig);
+  }
+}

@@ -92,6 +92,16 @@ const LIBMOUNT_PSEUDO = new Set(['anon_inodefs', 'apparmorfs', 'autofs', 'bdev',
  */
 export function sourceKeptAsWritten(type: string | undefined): boolean {
   if (type === undefined) return false;
-  return LIBMOUNT_PSEUDO.has(type) || type === 'zfs' || /^(cifs|smb3|smbfs|afs|ncpfs|glusterfs|fuse\.curlftpfs|fuse\.sshfs)$/.test(type)
+  return isLibmountPseudoOrNet(type) || type === 'zfs';
+}
+
+/** libmount's pseudo (mnt_fstype_is_pseudofs) or network (mnt_fstype_is_netfs) filesystem type. */
+function isLibmountPseudoOrNet(type: string): boolean {
+  return LIBMOUNT_PSEUDO.has(type) || /^(cifs|smb3|smbfs|afs|ncpfs|glusterfs|fuse\.curlftpfs|fuse\.sshfs)$/.test(type)
     || type.startsWith('nfs') || type.startsWith('9p');
+}
+
+/** libmount's mnt_fs_is_regularfs() for a mount of this type: not pseudo, not network, not swap. */
+export function isRegularFsType(type: string): boolean {
+  return !isLibmountPseudoOrNet(type) && type !== 'swap';
 }

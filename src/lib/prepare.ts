@@ -16,9 +16,9 @@ import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
 import { MountError, RequestError } from '../sys/error';
 import { E } from '../sys/errno';
 import { isTypePattern } from '../tables/patterns';
-import { parseTag, resolveTag } from '../devices/tags';
+import { parseTag, resolveTag, tagProbeUnavailable } from '../devices/tags';
+import { BlkidUnavailable, knownFsType } from '../devices/blkid';
 import { listLoopDevices, findLoopMatch } from '../devices/loop';
-import { blkidKnowsType } from '../devices/known-types';
 import { parseSize } from '../options/size';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
@@ -205,13 +205,31 @@ function targetStage(req: MountRequest, look: Lookup, settings: MountSettings, k
  * The device a tag source names; undefined when the source is no tag. A tag that names nothing is
  * "can't find LABEL=x" (about the target as given), or nothing to do with nofail.
  */
-function tagDevice(source: string, nofail: boolean, target: string): string | undefined {
+function tagDevice(source: string, nofail: boolean, target: string, noCanonicalize = false): string | undefined {
   const tag = parseTag(source);
   if (!tag) return undefined;
-  const dev = resolveTag(tag);
+  // -c turns off every conversion of a path or a tag (libmount has no cache to evaluate one with;
+  // X-mount.nocanonicalize is the option that leaves tags alone): the tag names no device.
+  const dev = noCanonicalize ? undefined : resolveTag(tag);
   if (dev) return dev;
   if (nofail) throw new NofailSkip();
-  throw new RequestError({ code: 'tag-not-found', tag: source }, target);
+  if (noCanonicalize) throw new RequestError({ code: 'tag-not-found', tag: source }, target);
+  // No udev link, and the devices could not be probed: say why, or "can't find" would be a guess.
+  const why = tagProbeUnavailable();
+  throw new RequestError(why ? { code: 'tag-not-found', tag: source, unprobed: why.library } : { code: 'tag-not-found', tag: source }, target);
+}
+
+/**
+ * blkid_known_fstype(), which libmount asks before it loops an image file. Without libblkid every
+ * type counts as known: the file gets a loop device, as libmount did before it asked.
+ */
+function blkidKnowsType(type: string): boolean {
+  try {
+    return knownFsType(type);
+  } catch (e) {
+    if (e instanceof BlkidUnavailable) return true;
+    throw e;
+  }
 }
 
 type Decided = Omit<Prepared, 'targetNoFollow'>;
@@ -227,10 +245,15 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   const base = { kind, target, options: o, settings, noMtab: req.noMtab, beneath: req.beneath };
   let source = look.source;
 
+  // A bind or a move needs its source: libmount fails before any call ("mount failed: Invalid
+  // argument"), where open_tree("") would take the current directory's mount.
+  if ((kind === 'move' || kind === 'bind') && (source === undefined || source === '')) {
+    throw new RequestError({ code: 'no-operation-source' }, given);
+  }
   if (kind === 'move' || kind === 'bind' || kind === 'remount') {
     // A tag names a device for a bind, a move and a remount too (libmount prepares every source
     // alike: a remount whose fstab entry names a LABEL= that no device has fails "can't find").
-    const dev = source !== undefined ? tagDevice(source, nofail, given) : undefined;
+    const dev = source !== undefined ? tagDevice(source, nofail, given, req.noCanonicalize) : undefined;
     if (dev !== undefined) source = dev;
     else if (source !== undefined && kind !== 'remount' && tgt.canonSource && !sourceKeptAsWritten(req.types ?? tableType)) source = canonical(source);
     return { kind, nofail, pin, input: { ...base, source, types: [], guessing: false, fstype: look.fstype } };
@@ -240,7 +263,7 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   // Tags → devices; a path that exists → its canonical form (not for pseudo and network filesystems).
   let fstype = tr.fstype;
   if (source !== undefined) {
-    const dev = tagDevice(source, nofail, given);
+    const dev = tagDevice(source, nofail, given, req.noCanonicalize);
     if (dev !== undefined) source = dev;
     else if (!isPseudoFs(fstype) && !isNetworkFs(fstype) && fstype !== 'none' && tgt.canonSource && exists(source)) {
       source = canonical(source);

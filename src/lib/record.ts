@@ -4,9 +4,9 @@ import { parseOptions, formatOptions } from '../options/parse';
 import { Plan } from '../plan/types';
 import { ExecResult } from '../exec/run';
 import { statmountAt } from '../sys/statmount';
-import { MountEntry } from '../tables/mountinfo';
+import { bindOrigin, MountEntry } from '../tables/mountinfo';
 import { readMountTable, LOOKUP_FIELDS } from './mount-table';
-import { UtabUpdateError, writeUniqueIds } from '../tables/utab';
+import { UtabEntry, UtabIndex, UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
 import { Tables } from './tables';
 import { canonical } from './paths';
@@ -53,8 +53,14 @@ export function moveUtab(from: string, to: string, tables: Tables): UtabUpdateEr
 }
 
 export function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined {
+  // A bind is recorded as a real one would be (libmount computes its fs root for --fake too):
+  // the source of the mount holding the bind source, the root within it, BINDSRC=.
+  const origin = plan.kind === 'bind' && plan.source !== undefined ? bindOrigin(tables.mounts(), canonical(plan.source)) : undefined;
+  const entry: UtabEntry = origin
+    ? { source: origin.holder.source, target: plan.target, root: origin.root, bindSource: plan.source, options: plan.utabOptions }
+    : { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions };
   // As for a real mount: utab trouble is reported, not the mount's failure.
-  return changeUtab(tables, (entries) => [...entries, { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions }]);
+  return changeUtab(tables, (entries) => [...entries, entry]);
 }
 
 /**
@@ -87,6 +93,18 @@ export function recordUtab(plan: Plan, r: ExecResult, tables: Tables, known?: Mo
   if (!entry) return undefined;
   // statx of the path names the top mount: not the one beneath it.
   const uniqueId = writeUniqueIds() ? entry.uniqueId ?? (beneath ? undefined : uniqueIdOf(entry.target)) : undefined;
+  if (plan.kind === 'remount') {
+    // A remount changes the options of the mount's entry in place (libmount's update_modify_options):
+    // what the entry says of the mount (ID, source, root, BINDSRC=, whichever tool wrote it) stays.
+    const found = (entries: UtabEntry[]): UtabEntry | undefined => new UtabIndex(entries).find(entry.id, entry.target, entry.uniqueId);
+    return changeUtab(tables, (entries) => {
+      const cur = found(entries);
+      return cur
+        ? entries.map((e) => (e === cur ? { ...cur, options: plan.utabOptions, attrs: undefined, raw: undefined } : e))
+        : [...entries.filter((e) => e.id !== entry.id),
+          { id: entry.id, uniqueId, source: plan.source ?? entry.source, target: entry.target, root: entry.root, options: plan.utabOptions }];
+    });
+  }
   return changeUtab(tables, (entries) => [
     // One entry per mount: an entry with this ID is stale (the kernel gave the ID to this new
     // mount, so the mount it named is gone); the entries of other mounts on the target (a stack) stay.

@@ -62,11 +62,16 @@ export class Tables {
   /**
    * @param fstabPaths -T paths (files or directories); empty → $LIBMOUNT_FSTAB or /etc/fstab.
    * @param onParseError called once per broken fstab line.
+   * @param fstabRead the fstab of these paths when it was read already (tsmount reads each -T path
+   *   when getopt reaches it, as util-linux does; its broken lines were reported then).
    */
   constructor(
     readonly fstabPaths: readonly string[] = [],
     private readonly onParseError: (file: string, line: number) => void = () => undefined,
-  ) {}
+    fstabRead?: Fstab,
+  ) {
+    this.fstabCache = fstabRead;
+  }
 
   /** The fstab path named in "can't find in …" messages: util-linux names the default even with -T. */
   get fstabName(): string {

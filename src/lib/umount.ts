@@ -72,17 +72,23 @@ function topmostOfSource(table: MountTable, source: string): MountEntry | undefi
 }
 
 /**
+ * The topmost mount on the mount point `spec` names, as libmount's mnt_table_find_target(): the
+ * path as written first (a mount on a symlink, made with X-mount.nocanonicalize, is found only
+ * so), then made absolute, then its canonical form.
+ */
+export function findMountAt(spec: string, table: MountTable, noCanonicalize = false): MountEntry | undefined {
+  const native = spec.startsWith('/') ? table.topAt(spec) : table.topAt(`${process.cwd()}/${spec}`);
+  if (native) return native;
+  return table.topAt(noCanonicalize ? spec : canonical(spec));
+}
+
+/**
  * Find what `spec` names: a mount point (topmost mount first), a source, a tag, or a regular
  * file backing a loop device. Returns the spec itself when nothing matches, so umount2() can
  * give the kernel's verdict.
  */
 export function findMountFor(spec: string, table: MountTable, noCanonicalize = false): Found {
-  // As libmount's mnt_table_find_target(): the path as written first (a mount on a symlink, made
-  // with X-mount.nocanonicalize, is found only so), then its canonical form.
-  const native = spec.startsWith('/') ? table.topAt(spec) : undefined;
-  if (native) return { target: native.target, entry: native };
-  const path = noCanonicalize ? spec : canonical(spec);
-  const byTarget = table.topAt(path);
+  const byTarget = findMountAt(spec, table, noCanonicalize);
   if (byTarget) return { target: byTarget.target, entry: byTarget };
   const tag = parseTag(spec);
   const src = tag ? resolveTag(tag) : spec;
@@ -300,11 +306,12 @@ function subtreeOf(spec: string, req: UmountRequest, tables: Tables): { table: M
     if (sub) return sub;
   }
   const table = tables.mounts(UMOUNT_FIELDS);
-  const found = findMountFor(spec, table, req.noCanonicalize);
-  if (!found.entry) throw new RequestError({ code: 'not-found' }, spec);
-  const stack = table.allAt(found.entry.target);
+  // A mount point only: umount -R takes no source or tag (util-linux: "it's always real mountpoint").
+  const at = findMountAt(spec, table, req.noCanonicalize);
+  if (!at) throw new RequestError({ code: 'not-found' }, spec);
+  const stack = table.allAt(at.target);
   const ids = new Set(stack.map((e) => e.id));
-  return { table, bottom: stack.find((e) => !ids.has(e.parent)) ?? found.entry };
+  return { table, bottom: stack.find((e) => !ids.has(e.parent)) ?? at };
 }
 
 /** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */

@@ -45,11 +45,14 @@ interface Classified {
 
 /**
  * Merge: options from the table keep only the last of one group (a duplicate, a flag and its
- * inverse, the choosing atime options); userspace options with values (x-*, X-*, offset= …) are all
+ * inverse, the choosing atime options) — except that one flag given with different values
+ * ("ro,ro=fs", "nosuid,nosuid=recursive") is kept in each, as libmount's merge removes only an
+ * equal option or an inverse; userspace options with values (x-*, X-*, offset= …) are all
  * kept but an identical repeat, and filesystem options are all kept, as util-linux does.
  */
 export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
-  const seen = new Set<string>();
+  /** Per group, the later items kept so far (walking backwards). */
+  const seen = new Map<string, OptionItem[]>();
   const seenItems = new Set<string>();
   const out: Classified[] = [];
   for (let i = items.length - 1; i >= 0; i--) {
@@ -60,9 +63,10 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
     // user=NAME too: libmount hides the first one and keeps the others.
     const keepAll = !!def && (def.keepsAll || (item.name === 'user' && item.raw !== undefined));
     if (def && !keepAll) {
-      const key = def.group;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const later = seen.get(def.group);
+      if (later && !survivesLater(item, def, later)) continue;
+      if (later) later.push(item);
+      else seen.set(def.group, [item]);
     } else if (def) {
       // Kept all, but an identical repeat ("x-a,x-a") once, at its last place (libmount's dedup).
       const whole = formatItem(item);
@@ -72,6 +76,17 @@ export function mergeOptions(items: readonly OptionItem[]): OptionItem[] {
     out.push({ item, def });
   }
   return out.reverse().map((c) => c.item);
+}
+
+/**
+ * An earlier option of a group stays beside the later ones only when all of them are the same
+ * flag, not inverted, with another value ("ro" before "ro=fs"): libmount's merge removes an
+ * earlier option equal to a later one, or of the same flag when either is the inverse.
+ */
+function survivesLater(item: OptionItem, def: OptionDef, later: readonly OptionItem[]): boolean {
+  if (def.invert) return false;
+  const value = optionValue(item);
+  return later.every((l) => l.name === item.name && !lookupOption(l.name)?.invert && optionValue(l) !== value);
 }
 
 /**
@@ -144,11 +159,15 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
     }
     switch (def.cls) {
       case 'rdonly': {
+        if (value !== undefined && value !== 'vfs' && value !== 'fs' && !recursive) {
+          throw new RequestError({ code: 'bad-options', options: formatItem(item) });
+        }
+        // After the merge, either one rw or one or more ro forms remain ("ro,ro=fs"): the mount is
+        // read-only where any of them applies (ro=fs: the superblock only; ro=vfs: the mount only).
+        const scope = value === 'vfs' || value === 'fs' ? value : 'both';
+        roScope = def.invert || !readOnly || roScope === scope ? scope : 'both';
         readOnly = !def.invert;
         rdonlyGiven = def.invert ? 'rw' : 'ro';
-        if (value === 'vfs' || value === 'fs') roScope = value;
-        else if (value !== undefined && !recursive) throw new RequestError({ code: 'bad-options', options: formatItem(item) });
-        else roScope = 'both';
         msFlags = def.invert ? msFlags & ~MS.RDONLY : msFlags | MS.RDONLY;
         if (recursive) {
           if (def.invert) recursiveClr |= MOUNT_ATTR.RDONLY;

@@ -52,11 +52,5 @@ export function readSettings(items: readonly OptionItem[], ctx: SettingContext):
  * helper= and loop= from a utab entry another tool may have written).
  */
 export function readSetting<K extends keyof MountSettings>(items: readonly OptionItem[], field: K, ctx: SettingContext): MountSettings[K] | undefined {
-  let best: { item: OptionItem; rank: number; spec: SettingSpecOf<K> } | undefined;
-  for (const item of items) {
-    const found = settingOf(item.name);
-    if (!found || found.spec.field !== field || (best && best.rank <= found.rank)) continue;
-    best = { item, rank: found.rank, spec: found.spec as SettingSpecOf<K> };
-  }
-  return best ? best.spec.read(valueOf(best.item), ctx) : undefined;
+  return readSettings(items.filter((i) => settingOf(i.name)?.spec.field === field), ctx)[field];
 }

@@ -52,8 +52,8 @@ export function dataString(data: readonly DataOption[]): string {
   return data.map((d) => (d.value === undefined ? d.key : `${d.key}=${d.value.includes(',') ? `"${d.value}"` : d.value}`)).join(',');
 }
 
-function propagationSteps(target: string, o: ResolvedOptions): Step[] {
-  return o.propagation.map((flags) => ({ op: 'propagate' as const, target, flags }));
+function propagationSteps(target: string, o: ResolvedOptions, noFollow = false): Step[] {
+  return o.propagation.map((flags) => ({ op: 'propagate' as const, target, flags, ...defined({ noFollow: noFollow || undefined }) }));
 }
 
 /** Plan one mount(8) request. Throws nothing: everything it needs was checked by the caller. */
@@ -97,7 +97,8 @@ export function planMount(input: PlanInput): Plan {
       recursiveSet: o.recursiveSet, recursiveClr: o.recursiveClr, msFlags: o.msFlags & MS_PER_MOUNT,
       beneath: !!input.beneath, ...defined({ idmap: set.idmap, noFollow: set.noCanonicalize?.source || undefined }),
     });
-    steps.push(...propagationSteps(target, o));
+    // A symlink bound itself is the new mount's root: its propagation is set without following it.
+    steps.push(...propagationSteps(target, o, !!set.noCanonicalize?.source));
     addOwner(steps, target, input);
     return { kind: 'bind', source: input.source, target, steps, utabOptions };
   }

@@ -117,6 +117,8 @@ export interface PropagateStep {
   target: string;
   /** MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, with MS_REC for the r-forms. */
   flags: number;
+  /** The mount at the target is a symlink bound itself (X-mount.nocanonicalize): reached without following it. */
+  noFollow?: boolean;
 }
 
 export interface HelperStep {

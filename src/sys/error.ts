@@ -70,8 +70,12 @@ export type RequestProblem =
   | { code: 'options-source-disabled' }
   | { code: 'no-target' }
   | { code: 'no-source' }
-  /** A tag (LABEL=, UUID= …) that no device carries. */
-  | { code: 'tag-not-found'; tag: string }
+  /** A bind or a move without a source (--bind DIR alone: nothing in fstab is read for it). */
+  | { code: 'no-operation-source' }
+  /** A tag (LABEL=, UUID= …) that no device carries (`unprobed`: no udev link, and this library was missing). */
+  | { code: 'tag-not-found'; tag: string; unprobed?: string }
+  /** The type must be probed and libblkid cannot be loaded. */
+  | { code: 'blkid-unavailable'; source: string; library: string }
   /** Two or more filesystem signatures (blkid_do_safeprobe). */
   | { code: 'ambiguous-type'; source: string }
   /** Nothing probed and no type to try. */

@@ -95,6 +95,19 @@ export function parseMountinfo(text: string, skipBad = false): MountEntry[] {
 }
 
 /** What the "already mounted?" checks ask: a MountTable, or single statmount lookups (lib/tables.ts). */
+/**
+ * Where a bind of the canonical path `p` comes from, as libmount's fs root: the mount holding it
+ * and the path within that mount's filesystem (its root joined with the rest of `p`).
+ */
+export function bindOrigin(view: MountView, p: string): { holder: MountEntry; root: string } | undefined {
+  const holder = view.containing(p);
+  if (!holder) return undefined;
+  const rel = p.slice(holder.target === '/' ? 0 : holder.target.length) || '/';
+  const root = holder.root === '/' ? (rel.startsWith('/') ? rel : `/${rel}`)
+    : rel === '/' ? holder.root : `${holder.root}${rel.startsWith('/') ? rel : `/${rel}`}`;
+  return { holder, root };
+}
+
 export interface MountView {
   /** Every mount on `target` (canonical), topmost first; a lookup may stop early. */
   mountsOn(target: string): Iterable<MountEntry>;

@@ -7,8 +7,13 @@
 const path = require('path');
 
 /** The scratch directory the transcript's commands ran in ($S). */
-function scratchOf(text) {
-  return /(\/tmp\/tsmount-difftest\.[^/\s]+\/w\d+\/s)\b/.exec(text)?.[1];
+function scratchOf(...texts) {
+  // A case naming only relative paths shows $S in neither command line: then in tsmount's utab.
+  for (const text of texts) {
+    const s = /(\/tmp\/tsmount-difftest\.[^/\s]+\/w\d+\/s)\b/.exec(text)?.[1];
+    if (s) return s;
+  }
+  return undefined;
 }
 
 /** Rewrite the lines of the "== utab" section. */
@@ -68,7 +73,7 @@ const RULES = [
     // with a trailing slash or "x/../y" as given; tsmount records the mount point as the kernel shows it.
     reason: 'utab TARGET is the mount point as the kernel shows it',
     rewrite(ref, ours) {
-      const S = scratchOf(ref);
+      const S = scratchOf(ref, ours);
       if (!S) return [ref, ours];
       let changed = false;
       const fix = (l) => l.replace(/(^| )TARGET=(\S+)/, (all, pre, t) => {
@@ -107,7 +112,7 @@ const RULES = [
     // (`mount --move -o shared A B`) at A; tsmount moves it to B.
     reason: 'a move with a propagation flag moves its utab entry',
     rewrite(ref, ours, caseText) {
-      const S = scratchOf(ref);
+      const S = scratchOf(ref, ours);
       if (!S) return [ref, ours];
       const moves = caseText.split('\n').filter((l) => /^mount .*(--move|-M|-o move)\b/.test(l) && PROPAGATION.test(optionsOf(l)));
       let out = ref;

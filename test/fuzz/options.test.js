@@ -65,8 +65,7 @@ test('arbitrary strings: parseOptions and resolveOptions throw nothing but Reque
       items = parseOptions(s);
     } catch (e) {
       assert.ok(e instanceof RequestError, `parseOptions(${JSON.stringify(s)}) threw ${e && e.stack}`);
-      assert.equal(e.message, `unsupported option format: ${s}`);
-      assert.equal(e.exitCode, 1);
+      assert.deepEqual(e.problem, { code: 'unsupported-option-format', options: s });
       return;
     }
     for (const it of items) {

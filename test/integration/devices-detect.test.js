@@ -3,7 +3,7 @@
 // mkfs.vfat, mksquashfs, mkfs.btrfs (114 MiB sparse) and mkfs.xfs (300 MiB sparse), mounted
 // without -t (auto loop device, probed type in mountinfo); -t lists tried in order; -t auto;
 // -t noX patterns; swap areas and LUKS headers refused; two signatures → "more filesystems
-// detected"; an image of zeros. Expected values are util-linux 2.42.2's (libmount
+// detected"; an image of zeros; no libblkid (TSMOUNT_LIBBLKID=/nonexistent/…). Expected values are util-linux 2.42.2's (libmount
 // context.c / context_mount.c / hook_loopdev.c), except where a test says it asserts tsmount's
 // own wording. Both executors; private mount namespaces (test/helpers/ns.js).
 const test = require('ava');
@@ -306,6 +306,61 @@ st_loop_of $D/luks.img`,
             '2> mount: $D/m2: $D/luks.img is a LUKS encrypted volume; open it with cryptsetup(8) and mount the mapped device.']);
           t.is(r.checks['loop of $D/luks.img'], 'none');
           t.deepEqual(r.mountinfo, []);
+        },
+      },
+    ],
+  },
+  {
+    name: 'no-libblkid',
+    // TSMOUNT_LIBBLKID names a library that is not there: what tsmount does when dlopen fails
+    script: `mk_ext2 img -L TSDNOLIB; mk_ext2 dev.img -L TSDNOLIB2; mkdir m1 m2 m3 m4
+NOLIB=/nonexistent/libblkid.so.1
+TSMOUNT_LIBBLKID=$NOLIB tm $D/img $D/m1
+st_loop_of $D/img
+TSMOUNT_LIBBLKID=$NOLIB tm -t ext2 $D/img $D/m2
+L=$(loop_attach $D/dev.img)
+TSMOUNT_LIBBLKID=$NOLIB tm $L $D/m3
+TSMOUNT_LIBBLKID=$NOLIB tm -t ext2 $L $D/m4
+TSMOUNT_LIBBLKID=$NOLIB tm_w -l -t ext2
+tm_w -l -t ext2`,
+    tests: [
+      {
+        // tsmount's own wording (util-linux always has its libblkid)
+        title: 'no libblkid: an image without -t is refused with "cannot probe" (rc 32), no loop device',
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[0]), ['$ mount $D/img $D/m1', 'rc 32',
+            '2> mount: $D/m1: cannot probe $D/img: /nonexistent/libblkid.so.1 not available; use -t <type>.']);
+          t.is(r.checks['loop of $D/img'], 'none');
+        },
+      },
+      {
+        title: 'no libblkid: a device without -t is refused the same way (rc 32)',
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[2]), ['$ mount /dev/loopN $D/m3', 'rc 32',
+            '2> mount: $D/m3: cannot probe /dev/loopN: /nonexistent/libblkid.so.1 not available; use -t <type>.']);
+          t.is(mountAt(r, '$D/m3'), undefined);
+        },
+      },
+      {
+        title: 'no libblkid: -t TYPE mounts an image (through a loop device) and a device, nothing probed',
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[1]), ['$ mount -t ext2 $D/img $D/m2', 'rc 0']);
+          t.deepEqual(stepOf(r.steps[3]), ['$ mount -t ext2 /dev/loopN $D/m4', 'rc 0']);
+          t.like(mountAt(r, '$D/m2'), { fstype: 'ext2', source: '/dev/loopN' });
+          t.like(mountAt(r, '$D/m4'), { fstype: 'ext2', source: '/dev/loopN' });
+        },
+      },
+      {
+        title: 'no libblkid: mount -l lists without labels (with libblkid: [LABEL]; an autoclear device as its file)',
+        check: (t, r) => {
+          t.deepEqual(r.steps[4].out, [
+            '$D/img on $D/m2 type ext2 (rw,relatime)',
+            '/dev/loopN on $D/m4 type ext2 (rw,relatime)',
+          ]);
+          t.deepEqual(r.steps[5].out, [
+            '$D/img on $D/m2 type ext2 (rw,relatime) [TSDNOLIB]',
+            '/dev/loopN on $D/m4 type ext2 (rw,relatime) [TSDNOLIB2]',
+          ]);
         },
       },
     ],

@@ -1,15 +1,15 @@
-'use strict';
 // Tags (issue 3): LABEL=, UUID=, LABEL="x" (quoted, with a blank), -L, -U, PARTUUID= and
 // PARTLABEL= of a GPT partition (sfdisk + losetup -P), tags in fstab (-T FILE), "can't find"
-// (rc 1), nofail. There is no udev here (no /dev/disk/by-*): tags resolve by probing the block
-// devices /proc/partitions lists, so every image is attached with losetup first (util-linux's
-// libblkid does the same scan when udev has no link). Labels and UUIDs get a per-run suffix
-// (other tests may attach images at the same time). Expected values are util-linux 2.42.2's
-// (conformance tag-*, context_mount.c MNT_ERR_NOSOURCE); the system mount (2.38) prints
-// "mount: DIR: can't find LABEL=x." the same way. fd executor (tag resolution does not depend on it).
+// (rc 1), nofail, no libblkid. There is no udev here (no /dev/disk/by-*): tags resolve by probing
+// the block devices /proc/partitions lists through libblkid, so every image is attached with
+// losetup first (util-linux's libblkid does the same scan when udev has no link). Labels and UUIDs
+// get a per-run suffix (other tests may attach images at the same time). Expected values are
+// util-linux 2.42.2's (conformance tag-*, context_mount.c MNT_ERR_NOSOURCE); the system mount
+// (2.38) prints "mount: DIR: can't find LABEL=x." the same way. fd executor (tag resolution does
+// not depend on it).
 const test = require('ava');
 const crypto = require('crypto');
-const { suite, stepOf, mountAt, have } = require('./devices-helpers');
+const { suite, stepOf, mi, have } = require('./devices-helpers');
 
 const SFX = crypto.randomBytes(2).toString('hex').toUpperCase();
 const LBL = (n) => `TSD${SFX}${n}`; // <= 16 characters (ext2)
@@ -146,8 +146,9 @@ tm -T $D/fstab $D/m2`,
   {
     name: 'gpt',
     // partx -a adds the partition when the kernel does not scan partition tables itself
-    // (CONFIG_EFI_PARTITION off); the partitions go away with the loop device
-    script: `mkdir m1 m2 m3
+    // (CONFIG_EFI_PARTITION off); the partitions go away with the loop device, which the case
+    // detaches itself (and checks) once everything on it is unmounted
+    script: `mkdir m1 m2 m3 m4 m5 m6
 truncate -s 8M gpt.img
 sfdisk -q gpt.img >/dev/null <<EOT
 label: gpt
@@ -159,7 +160,18 @@ st_test "partition device" test -b \${L}p1
 mkfs.ext2 -q -F -L ${LBL('P1')} \${L}p1
 tm LABEL=${LBL('P1')} $D/m1
 tm PARTUUID=${PARTUUID} $D/m2
-tm PARTLABEL=${LBL('PL')} $D/m3`,
+tm PARTLABEL=${LBL('PL')} $D/m3
+cat >fstab <<EOT
+PARTUUID=${PARTUUID}  $D/m4  auto  defaults  0 0
+PARTLABEL=${LBL('PL')}  $D/m5  ext2  noexec  0 0
+EOT
+tm -T $D/fstab \${L}p1
+tm -T $D/fstab $D/m5
+tm PARTUUID=${PARTUUID.toUpperCase()} $D/m6
+snap
+for m in m1 m2 m3 m4 m5; do tu $D/$m; done
+slosetup -d $L
+st_test "loop device detached" test ! -e /sys/block/\${L#/dev/}/loop/backing_file`,
     tests: [
       {
         title: 'LABEL= of a filesystem in a GPT partition of a loop device',
@@ -167,23 +179,70 @@ tm PARTLABEL=${LBL('PL')} $D/m3`,
         check: (t, r) => {
           t.is(r.checks['partition device'], 'yes');
           t.deepEqual(stepOf(r.steps[0]), [`$ mount LABEL=${LBL('P1')} $D/m1`, 'rc 0']);
-          t.like(mountAt(r, '$D/m1'), { fstype: 'ext2', source: '/dev/loopNp1' });
+          t.like(mi(r.snaps[0].find((l) => l.startsWith('$D/m1 '))), { fstype: 'ext2', source: '/dev/loopNp1' });
         },
       },
       {
-        // libblkid's device scan (verify.c) records PART_ENTRY_UUID / PART_ENTRY_NAME as
-        // PARTUUID / PARTLABEL, so util-linux finds the partition without udev (observed with
-        // the system mount 2.38 too); tsmount only looks at /dev/disk/by-partuuid|by-partlabel
-        failing: true,
+        // libblkid's partitions chain (BLKID_PARTS_ENTRY_DETAILS) reads PART_ENTRY_UUID /
+        // PART_ENTRY_NAME of the partition from the whole disk's table: no udev link needed
         title: 'PARTUUID= and PARTLABEL= resolve to the partition without udev links',
         skip: GPT_SKIP,
         check: (t, r) => {
           t.deepEqual(stepOf(r.steps[1]), [`$ mount PARTUUID=${PARTUUID} $D/m2`, 'rc 0']);
           t.deepEqual(stepOf(r.steps[2]), [`$ mount PARTLABEL=${LBL('PL')} $D/m3`, 'rc 0']);
-          t.like(mountAt(r, '$D/m2'), { fstype: 'ext2', source: '/dev/loopNp1' });
-          t.like(mountAt(r, '$D/m3'), { fstype: 'ext2', source: '/dev/loopNp1' });
+          const at = (mp) => mi(r.snaps[0].find((l) => l.startsWith(`${mp} `)));
+          t.like(at('$D/m2'), { fstype: 'ext2', source: '/dev/loopNp1' });
+          t.like(at('$D/m3'), { fstype: 'ext2', source: '/dev/loopNp1' });
+        },
+      },
+      {
+        title: 'fstab PARTUUID=/PARTLABEL= entries: found by the partition device (it carries the tag) and by target',
+        skip: GPT_SKIP,
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[3]), ['$ mount -T $D/fstab /dev/loopNp1', 'rc 0']);
+          t.deepEqual(stepOf(r.steps[4]), ['$ mount -T $D/fstab $D/m5', 'rc 0']);
+          const at = (mp) => mi(r.snaps[0].find((l) => l.startsWith(`${mp} `)));
+          t.like(at('$D/m4'), { fstype: 'ext2', source: '/dev/loopNp1', opts: 'rw,relatime' });
+          t.like(at('$D/m5'), { fstype: 'ext2', source: '/dev/loopNp1', opts: 'rw,noexec,relatime' });
+        },
+      },
+      {
+        // libblkid compares tag values as they are written (as util-linux 2.42.2: can't find)
+        title: 'PARTUUID= in upper case does not match the lower-case GPT UUID (util-linux 2.42.2)',
+        skip: GPT_SKIP,
+        check: (t, r) => {
+          t.deepEqual(stepOf(r.steps[5]), [`$ mount PARTUUID=${PARTUUID.toUpperCase()} $D/m6`, 'rc 1',
+            `2> mount: $D/m6: can't find PARTUUID=${PARTUUID.toUpperCase()}.`]);
+        },
+      },
+      {
+        title: 'the GPT loop device is detached by the case itself once unmounted',
+        skip: GPT_SKIP,
+        check: (t, r) => {
+          t.deepEqual(r.steps.slice(6).map((s) => `${s.cmd} rc ${s.rc}`), ['umount $D/m1 rc 0', 'umount $D/m2 rc 0',
+            'umount $D/m3 rc 0', 'umount $D/m4 rc 0', 'umount $D/m5 rc 0']);
+          t.is(r.checks['loop device detached'], 'yes');
+          t.deepEqual(r.mountinfo, []);
         },
       },
     ],
+  },
+  {
+    name: 'no-libblkid',
+    // TSMOUNT_LIBBLKID names a library that is not there: no udev link and no probing, so the tag
+    // names nothing; the message says why (tsmount's wording), and nofail still skips it
+    script: `mk_ext2 img -L ${LBL('NL')}; mkdir m1 m2; loop_attach $D/img >/dev/null
+TSMOUNT_LIBBLKID=/nonexistent/libblkid.so.1 tm LABEL=${LBL('NL')} $D/m1
+TSMOUNT_LIBBLKID=/nonexistent/libblkid.so.1 tm -o nofail LABEL=${LBL('NL')} $D/m2`,
+    title: 'no libblkid: a tag without a udev link is "can\'t find … (cannot probe devices …)" (rc 1); nofail skips it',
+    check: (t, r) => t.deepEqual(r.transcript, [
+      `$ mount LABEL=${LBL('NL')} $D/m1`,
+      'rc 1',
+      `2> mount: $D/m1: can't find LABEL=${LBL('NL')} (cannot probe devices: /nonexistent/libblkid.so.1 not available).`,
+      `$ mount -o nofail LABEL=${LBL('NL')} $D/m2`,
+      'rc 0',
+      '== final state',
+      '= loop /dev/loopN back=$D/img offset=0 sizelimit=0 autoclear=0 ro=0',
+    ]),
   },
 ]);

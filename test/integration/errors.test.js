@@ -132,6 +132,26 @@ tm --onlyonce -t tmpfs -o size=1m mc-o $D/n`,
     ]),
   },
   {
+    name: 'operation-one-arg',
+    title: '--bind/--rbind/--move with one argument read no fstab and fail before any call; -o bind looks it up (util-linux 2.42.2, checked)',
+    script: `mkdir d
+tm -B $D/d
+tm -R $D/d
+tm -M foo
+tm -o move foo
+tm -o bind foo
+tm -o shared $D/d`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount -B $D/d', 'rc 1', '2> mount: $D/d: mount failed: Invalid argument.',
+      '$ mount -R $D/d', 'rc 1', '2> mount: $D/d: mount failed: Invalid argument.',
+      '$ mount -M foo', 'rc 1', '2> mount: foo: mount failed: Invalid argument.',
+      '$ mount -o move foo', 'rc 1', '2> mount: foo: mount failed: Invalid argument.',
+      '$ mount -o bind foo', 'rc 1', "2> mount: foo: can't find in /etc/fstab.",
+      '$ mount -o shared $D/d', 'rc 1', "2> mount: $D/d: can't find in /etc/fstab.",
+      '== final state',
+    ]),
+  },
+  {
     name: 'onlyonce-bind',
     title: '--onlyonce with a bind: the same source and root at the target is refused, another filesystem there is not',
     script: `mkdir s m n; smount -t tmpfs -o size=1m mc-src $D/s; smount -t tmpfs -o size=1m mc-other $D/m

@@ -4,7 +4,7 @@
 // expectation and runs it with both executors (one namespace per executor, see helpers/ns.js),
 // so a difference between the executors fails exactly one of the two tests.
 // Also: an overlayfs whose lowerdir= value is longer than fsconfig() accepts (256 bytes) still
-// mounts with the default executor, because tsmount switches that one mount to mount(2).
+// mounts with the default executor, which sends it one layer per fsconfig("lowerdir+") call.
 const test = require('ava');
 const { batch, noLoopLeak, runInNamespace, EXECUTORS } = require('../helpers/ns');
 
@@ -314,7 +314,7 @@ st_ls $D/ov/merged
 st_file $D/ov/merged/shadowed
 echo new > ov/merged/new
 st_file $D/ov/upper/new`,
-    check: (t, r) => {
+    check: (t, r, mode) => {
       t.is(r.steps.length, 1);
       t.is(r.steps[0].rc, 0, r.steps[0].stderr);
       t.is(r.steps[0].stderr, '');
@@ -323,24 +323,24 @@ st_file $D/ov/upper/new`,
       // the topmost lower layer (the first one listed) wins
       t.is(r.checks['file $D/ov/merged/shadowed'], '1');
       t.is(r.checks['file $D/ov/upper/new'], 'new');
+      // The fd-based executor sends the layers one per fsconfig("lowerdir+") call, and the kernel
+      // lists them so; mount(2) carries the list whole (it fits one page here).
+      const layerOpts = mode === 'fd' ? lowers.map((l) => `lowerdir+=${l}`).join(',') : `lowerdir=${lowers.join(':')}`;
       t.deepEqual(r.mountinfo, [
-        `$D/ov/merged / rw,relatime private overlay mc-ovl rw,lowerdir=${lowers.join(':')},upperdir=$D/ov/upper,workdir=$D/ov/work,uuid=on`,
+        `$D/ov/merged / rw,relatime private overlay mc-ovl rw,${layerOpts},upperdir=$D/ov/upper,workdir=$D/ov/work,uuid=on`,
       ]);
     },
   },
   {
     name: 'overlay-long-lowerdir-never',
-    title: 'the same overlay with the fd-based API only (TSMOUNT_FORCE_MOUNT2=never) is refused: the switch to mount(2) is what makes it work',
+    title: 'the same overlay with the fd-based API only (TSMOUNT_FORCE_MOUNT2=never) mounts too: one lowerdir+ per layer',
     executors: ['fd'],
     script: `${OVERLAY}
-TSMOUNT_FORCE_MOUNT2=never tm -t overlay -o lowerdir=$L,upperdir=$D/ov/upper,workdir=$D/ov/work mc-ovl $D/ov/merged`,
+TSMOUNT_FORCE_MOUNT2=never tm -t overlay -o lowerdir=$L,upperdir=$D/ov/upper,workdir=$D/ov/work mc-ovl $D/ov/merged
+st_ls $D/ov/merged`,
     check: (t, r) => {
-      t.is(r.steps[0].rc, 32);
-      t.deepEqual(r.steps[0].err, [
-        'tsmount: $D/ov/merged: wrong fs type, bad option, bad superblock on mc-ovl, missing codepage or helper program, or other error.',
-        '       dmesg(1) may have more information after failed mount system call.',
-      ]);
-      t.deepEqual(r.mountinfo, []);
+      t.is(r.steps[0].rc, 0, r.steps[0].stderr);
+      t.is(r.checks['ls $D/ov/merged'], `${LAYER_FILES} shadowed`);
     },
   },
   {

@@ -270,6 +270,20 @@ tm -t tmpfs -o size=2m mc-s2 $D/m`,
     ]),
   },
   {
+    name: 'xmount-mode-fails',
+    title: 'X-mount.mode on a read-only mount fails after the mount: exit 2, the mount stays and keeps its utab entry (util-linux 2.42.2, checked)',
+    script: `mkdir m; tm -r -t tmpfs -o _netdev,uhelper=x,X-mount.mode=0750 mc-ro $D/m
+st_cmd utab sh -c "sed -e 's/^ID=[0-9]* //' $W/.h/utab"`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ mount -r -t tmpfs -o _netdev,uhelper=x,X-mount.mode=0750 mc-ro $D/m',
+      'rc 2',
+      '2> mount: $D/m: filesystem was mounted, but failed to change mode: Read-only file system.',
+      '= utab: SRC=mc-ro TARGET=$D/m ROOT=/ OPTS=_netdev,uhelper=x',
+      '== final state',
+      '= mi $D/m / ro,relatime private tmpfs mc-ro ro',
+    ]),
+  },
+  {
     name: 'mkdir-option',
     title: '-m / --mkdir[=MODE] create the mount point (default mode 0755)',
     script: `tm -m -t tmpfs mc-m1 $D/a/b

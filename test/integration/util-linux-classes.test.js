@@ -203,6 +203,91 @@ st_test b-mounted mountpoint -q $D/b`,
     },
   },
   {
+    name: 'ro-forms-together',
+    title: 'ro beside ro=fs keeps the mount read-only too (libmount merges only equal or inverse options)',
+    script: `mkdir m n
+tm -t tmpfs -o ro,size=1m,ro=fs rf $D/m
+tm -t tmpfs -o ro=fs,rw rw $D/n
+st_cmd m awk '$5 == "'$D'/m" { print $6, $NF }' /proc/self/mountinfo
+st_cmd n awk '$5 == "'$D'/n" { print $6, $NF }' /proc/self/mountinfo`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 0]);
+      has(t, r, '= m: ro,relatime ro,size=1024k');
+      has(t, r, '= n: rw,relatime rw');
+    },
+  },
+  {
+    name: 'remount-keeps-utab-fields',
+    title: "a remount changes only the options of the mount's utab entry (BINDSRC=, ROOT= stay)",
+    script: `mkdir src b
+smount -t tmpfs rsrc $D/src; mkdir src/d
+tm --bind -o x-b=1 $D/src/d $D/b
+tm -o remount,x-c=2 $D/b
+st_cmd utab sed -e 's/^ID=[0-9]* //' -e 's/ UNIQID=[0-9]*//' "$LIBMOUNT_UTAB"`,
+    check: (t, r) => hasEntry(t, r, 'SRC=rsrc TARGET=$D/b ROOT=/d BINDSRC=$D/src/d OPTS=x-b=1,x-c=2'),
+  },
+  {
+    name: 'fake-bind-utab',
+    title: '--fake of a bind records it as a bind: the holding mount\'s source, the root in it, BINDSRC=',
+    script: `mkdir src b
+smount -t tmpfs fsrc $D/src; mkdir src/d
+tm -f --bind -o x-f=1 $D/src/d $D/b
+st_cmd utab sed -e 's/^ID=[0-9]* //' -e 's/ UNIQID=[0-9]*//' "$LIBMOUNT_UTAB"`,
+    check: (t, r) => hasEntry(t, r, 'SRC=fsrc TARGET=$D/b ROOT=/d BINDSRC=$D/src/d OPTS=x-f=1'),
+  },
+  {
+    name: 'umount-recursive-mount-point-only',
+    title: 'umount -R takes a mount point only: a source is "not found", an unmounted directory "not mounted"',
+    script: `mkdir m n
+smount -t tmpfs tsc-rsrc $D/m
+cd $D && tu -R tsc-rsrc
+tu -R n
+st_test m-mounted mountpoint -q $D/m`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [1, 1]);
+      has(t, r, '2> umount: tsc-rsrc: not found');
+      has(t, r, '2> umount: n: not mounted');
+      has(t, r, '= m-mounted: yes');
+    },
+  },
+  {
+    name: 'symlink-bind-propagation-owner',
+    title: 'a symlink bound itself gets its propagation flag; X-mount.owner then fails opening it ("failed to change mode")',
+    script: `echo x > f; ln -s nowhere dangling
+tm -R -o shared,X-mount.owner=0,X-mount.nocanonicalize $D/dangling $D/f
+st_cmd f awk '$5 == "'$D'/f" { print $4, ($7 ~ /^shared:/) ? "shared" : "private" }' /proc/self/mountinfo`,
+    check: (t, r) => {
+      t.is(r.steps[0].rc, 2);
+      has(t, r, '2> mount: $D/f: filesystem was mounted, but failed to change mode: No such file or directory.');
+      has(t, r, '= f: /symlink-bind-propagation-owner/dangling shared');
+    },
+  },
+  {
+    name: 'no-canonicalize-tags',
+    title: '-c evaluates no tag, as util-linux (X-mount.nocanonicalize does)',
+    script: `mk_ext2 img -L ${LBL}n; mkdir m n; DEV=$(loop_attach $D/img)
+tm -c -t ext2 LABEL=${LBL}n $D/m
+tm -o X-mount.nocanonicalize -t ext2 LABEL=${LBL}n $D/n
+sumount $D/n`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [1, 0]);
+      has(t, r, `2> mount: $D/m: can't find LABEL=${LBL}n.`);
+    },
+  },
+  {
+    name: 'listing-loop-source-of-pseudo-fs',
+    title: 'the listing shows a loop device\'s backing file for a regular filesystem only (a tmpfs named /dev/loopN stays)',
+    script: `mk_ext2 img; mkdir m n
+tm -o ro $D/img $D/m
+DEV=$(awk '$5 == "'$D'/m" { print $(NF-1) }' /proc/self/mountinfo)
+smount -t tmpfs $DEV $D/n
+tm_w -t tmpfs,ext2`,
+    check: (t, r) => {
+      has(t, r, '1> $D/img on $D/m type ext2 (ro,relatime)');
+      has(t, r, "1> /dev/loopN on $D/n type tmpfs (rw,relatime)");
+    },
+  },
+  {
     name: 'ambiguous-long-option',
     title: "an ambiguous long option lists the possibilities in util-linux's order",
     script: 'tm --ver\ntu --n',

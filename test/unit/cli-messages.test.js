@@ -20,6 +20,10 @@ test('each code has util-linux 2.42\'s text and exit code', (t) => {
     [{ code: 'no-target' }, 'src', 'mount: src: no mount point specified.', 1],
     [{ code: 'no-source' }, '/m', 'mount: /m: no mount source specified.', 1],
     [{ code: 'tag-not-found', tag: 'LABEL=x' }, '/m', "mount: /m: can't find LABEL=x.", 1],
+    [{ code: 'tag-not-found', tag: 'PARTUUID=ab', unprobed: 'libblkid.so.1' }, '/m',
+      "mount: /m: can't find PARTUUID=ab (cannot probe devices: libblkid.so.1 not available).", 1],
+    [{ code: 'blkid-unavailable', source: '/img', library: 'libblkid.so.1' }, '/m',
+      'mount: /m: cannot probe /img: libblkid.so.1 not available; use -t <type>.', 32],
     [{ code: 'ambiguous-type', source: '/dev/sdb' }, '/m', 'mount: /m: more filesystems detected on /dev/sdb; use -t <type> or wipefs(8).', 1],
     [{ code: 'unknown-type' }, '/m', 'mount: /m: failed to determine filesystem type.', 1],
     [{ code: 'type-not-allowed', type: 'ext2', allowed: 'xfs' }, 'm', 'mount: m: no valid filesystem type specified.', 1],
@@ -52,4 +56,18 @@ test('RequestError: code, problem and spec for library users; the message names 
   t.deepEqual(e.problem, { code: 'loop-overlap', source: '/img' });
   t.is(e.message, '/m: loop-overlap (source="/img")');
   t.is(new RequestError({ code: 'no-target' }).message, 'no-target');
+});
+
+test('the other sentences: success, -v entries padded to 25, warnings', (t) => {
+  const { SAY } = require('../../dist/cli/messages');
+  t.is(SAY.mounted('tmpfs', '/m'), 'tmpfs mounted on /m.');
+  t.is(SAY.bound('/a', '/b'), '/a bound on /b.');
+  t.is(SAY.moved('/a', '/b'), '/a moved to /b.');
+  t.is(SAY.propagationChanged('/m'), '/m propagation flags changed.');
+  t.is(SAY.unmounted('/m', 'tmpfs'), '/m (tmpfs) unmounted');
+  t.is(SAY.unmounted('/m'), '/m unmounted');
+  t.is(SAY.entry('/m', 'ignored'), `${'/m'.padEnd(25)}: ignored`);
+  t.is(SAY.entry('/a/path/longer/than/twenty-five', 'successfully mounted'), '/a/path/longer/than/twenty-five: successfully mounted');
+  t.is(SAY.roFallback('/m'), '/m: WARNING: source write-protected, mounted read-only.');
+  t.is(SAY.fstabLineIgnored('/f', 3), '/f: parse error at line 3 -- ignored');
 });

@@ -69,3 +69,21 @@ test('recording is scoped: nothing is recorded or loaded outside it', (t) => {
   t.false(isRecording());
   t.false(koffiLoaded(), 'a dry run never loads koffi');
 });
+
+test('overlay lowerdir= lists: layers split as overlayfs reads them (escapes, "::" data-only layers)', (t) => {
+  const { splitLowerdir, layeredLowerdir } = require('../../dist/exec/overlay-layers');
+  t.deepEqual(splitLowerdir('/a:/b\\:c:/d\\\\e::/data1::/data2'), [
+    { key: 'lowerdir+', path: '/a' }, { key: 'lowerdir+', path: '/b:c' }, { key: 'lowerdir+', path: '/d\\e' },
+    { key: 'datadir+', path: '/data1' }, { key: 'datadir+', path: '/data2' },
+  ]);
+  t.is(layeredLowerdir('overlay', 'lowerdir', '/a:/b'), undefined, 'a short list goes whole, as lowerdir=');
+  t.is(layeredLowerdir('overlay', 'lowerdir', `/${'x'.repeat(300)}`).length, 1);
+  t.is(layeredLowerdir('tmpfs', 'lowerdir', `/${'x'.repeat(300)}`), undefined);
+});
+
+test('a long overlay layer list in the dry run: one lowerdir+ per layer, no mount(2)', (t) => {
+  const layers = Array.from({ length: 40 }, (_, i) => `/layers/a-rather-long-layer-directory-name-${i}`);
+  const calls = dryRunCalls(plan(`lowerdir=${layers.join(':')},upperdir=/u,workdir=/w`, { source: 'ovl', types: ['overlay'] }), 'auto');
+  t.is(calls.filter((c) => c.includes('"lowerdir+"')).length, 40);
+  t.false(calls.some((c) => c.startsWith('mount(')));
+});

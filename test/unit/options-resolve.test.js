@@ -129,6 +129,27 @@ test('ro=fs: only the superblock is read-only (no MOUNT_ATTR_RDONLY)', (t) => {
   t.is(r.msFlags & MS.RDONLY, MS.RDONLY);
 });
 
+test('one flag with different values stays in each form; an inverse or an equal one still replaces it', (t) => {
+  // libmount's merge removes only an equal option or the flag's inverse.
+  t.is(merged('ro,ro=fs'), 'ro,ro=fs');
+  t.is(merged('ro=vfs,ro=fs,ro=vfs'), 'ro=fs,ro=vfs');
+  t.is(merged('ro,ro=fs,rw'), 'rw');
+  t.is(merged('rw,ro=fs'), 'ro=fs');
+  t.is(merged('nosuid,nosuid=recursive'), 'nosuid,nosuid=recursive');
+  t.is(merged('nosuid=recursive,suid'), 'suid');
+});
+
+test('ro with ro=fs or ro=vfs beside it: read-only where any of them applies (util-linux 2.42)', (t) => {
+  /** @type {[string, string | undefined][]} */
+  const cases = [['ro,ro=fs', 'both'], ['ro=fs,ro', 'both'], ['ro=vfs,ro=fs', 'both'], ['ro=vfs,ro', 'both'],
+    ['ro=fs,ro=fs', 'fs'], ['rw,ro=fs', 'fs'], ['ro=fs,rw', undefined]];
+  for (const [opts, scope] of cases) {
+    const r = R(opts);
+    t.is(/** @type {string | undefined} */ (r.readOnly ? r.roScope : undefined), scope, opts);
+    t.is((r.attrSet & MOUNT_ATTR.RDONLY) !== 0, scope === 'both' || scope === 'vfs', opts);
+  }
+});
+
 test('ro=recursive: RDONLY set recursively', (t) => {
   const r = R('ro=recursive');
   t.true(r.readOnly);

@@ -1,16 +1,20 @@
-// Superblock probing (src/devices/probe.ts) against images made at test time in a temp dir.
-// Images come from the real mkfs tools when they are installed (see .ci/packages.txt); LUKS and
-// swap headers are hand-crafted. Regular files only: no loop devices, nothing is mounted.
-// Where util-linux's blkid is present, its answer (TYPE, LABEL, UUID) is checked as well.
+// Probing through libblkid (src/devices/blkid.ts, src/devices/identify.ts) against images made at
+// test time in a temp dir: mkfs.ext2/ext4/vfat/xfs and mkswap where installed, hand-made LUKS and
+// ambiguous images. Regular files only: no loop devices, nothing is mounted (PARTUUID/PARTLABEL
+// of a real partition are in test/integration/devices-tags.test.js). Where util-linux's blkid
+// is installed, its answer (TYPE, LABEL, UUID) is checked as well.
 const test = require('./ava');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { probeFile, probeAll, probeSafe, PROBERS } = require('../../dist/devices/probe.js');
+const { probeFile, probeSafe, probeTags, probeForListing } = require('../../dist/devices/identify.js');
+const { knownFsType } = require('../../dist/devices/blkid.js');
+const { encodeBytes } = require('../../dist/sys/bytes.js');
 
 const ENV = { ...process.env, PATH: `${process.env.PATH || ''}:/usr/local/sbin:/usr/sbin:/sbin` };
 const MiB = 1024 * 1024;
+const DIST = path.join(__dirname, '..', '..', 'dist');
 
 let tmp;
 test.before(() => {
@@ -43,9 +47,6 @@ function withTools(...tools) {
   });
 }
 
-/** The first installed tool of a list, or undefined. */
-const firstOf = (...tools) => tools.find(which);
-
 let seq = 0;
 function imgPath(name) {
   return path.join(tmp, `${seq++}-${name}`);
@@ -63,15 +64,6 @@ function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { env: ENV, encoding: 'utf8', input: '', ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
-}
-
-/** A small directory tree to pack into read-only images. */
-function contentDir() {
-  const d = imgPath('content');
-  fs.mkdirSync(path.join(d, 'sub'), { recursive: true });
-  fs.writeFileSync(path.join(d, 'hello.txt'), 'hello\n');
-  fs.writeFileSync(path.join(d, 'sub', 'data.bin'), Buffer.alloc(5000, 7));
-  return d;
 }
 
 /** blkid's low-level probe of the file, or undefined when blkid is missing or finds nothing. */
@@ -97,24 +89,28 @@ function check(t, file, expected) {
     if (v instanceof RegExp) t.regex(String(r[k]), v, k);
     else t.is(r[k], v, k);
   }
-  const all = probeAll(file);
-  t.is(all[0]?.type, r.type, 'probeAll starts with the probeFile answer');
+  t.deepEqual(probeSafe(file), { result: r, ambiguous: false }, 'probeSafe gives the same answer');
   const b = blkid(file);
   if (b) t.deepEqual({ type: r.type, label: r.label, uuid: r.uuid }, b, 'same answer as blkid -p');
   return r;
 }
 
-// ---------------------------------------------------------------------------------------------
-// ext2/3/4
-
-for (const kind of ['ext2', 'ext3', 'ext4']) {
-  withTools(`mkfs.${kind}`)(`${kind}: type, LABEL and UUID`, (t) => {
-    const img = sparse(`${kind}.img`, 16 * MiB);
-    const uuid = `0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1${kind === 'ext2' ? 'f0' : kind === 'ext3' ? 'f1' : 'f2'}`;
-    run(`mkfs.${kind}`, ['-q', '-F', '-L', `lab-${kind}`, '-U', uuid, img]);
-    check(t, img, { type: kind, label: `lab-${kind}`, uuid, usage: 'filesystem' });
-  });
+/** Run `code` in a fresh node (own environment, own module state); its stdout parsed as JSON. */
+function child(code, env = {}) {
+  const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: DIST });
+  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// filesystems
+
+withTools('mkfs.ext2')('ext2: type, LABEL, UUID, VERSION and USAGE', (t) => {
+  const img = sparse('ext2.img', 16 * MiB);
+  const uuid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+  run('mkfs.ext2', ['-q', '-F', '-L', 'lab-ext2', '-U', uuid, img]);
+  check(t, img, { type: 'ext2', label: 'lab-ext2', uuid, version: '1.0', usage: 'filesystem' });
+});
 
 withTools('mkfs.ext4')('ext4 at an offset inside a bigger image (probeFile offset)', (t) => {
   const fsimg = sparse('inner.img', 8 * MiB);
@@ -122,12 +118,8 @@ withTools('mkfs.ext4')('ext4 at an offset inside a bigger image (probeFile offse
   const outer = imgPath('outer.img');
   const fd = fs.openSync(outer, 'w');
   fs.ftruncateSync(fd, MiB);
-  const head = Buffer.alloc(64 * 1024);
-  const src = fs.openSync(fsimg, 'r');
-  fs.readSync(src, head, 0, head.length, 0);
-  fs.closeSync(src);
-  fs.writeSync(fd, head, 0, head.length, MiB);
-  fs.ftruncateSync(fd, 9 * MiB);
+  const src = fs.readFileSync(fsimg);
+  fs.writeSync(fd, src, 0, src.length, MiB);
   fs.closeSync(fd);
   t.is(probeFile(outer), undefined);
   const r = probeFile(outer, MiB);
@@ -135,55 +127,31 @@ withTools('mkfs.ext4')('ext4 at an offset inside a bigger image (probeFile offse
   t.is(r?.label, 'inner');
 });
 
-withTools('mkfs.ext4')('ext4: a metadata_csum superblock with a bad checksum is rejected', (t) => {
-  const img = sparse('csum.img', 8 * MiB);
-  run('mkfs.ext4', ['-q', '-F', '-O', 'metadata_csum', '-L', 'good', img]);
-  t.is(probeFile(img)?.type, 'ext4');
+withTools('mkfs.ext2')('a label that is not UTF-8 keeps its bytes (escaped as sys/bytes.ts does)', (t) => {
+  const img = sparse('latin1.img', 8 * MiB);
+  const raw = Buffer.from('caf\xe9', 'latin1'); // Latin-1 "café": not valid UTF-8
+  run('mkfs.ext2', ['-q', '-F', img]);
+  // s_volume_name, written in place (an argv cannot carry bytes that are not UTF-8 from Node);
+  // ext2 keeps no checksum without metadata_csum
   const fd = fs.openSync(img, 'r+');
-  fs.writeSync(fd, Buffer.from('evil'), 0, 4, 1024 + 120); // the volume name, checksum unchanged
+  fs.writeSync(fd, raw, 0, raw.length, 1024 + 120);
   fs.closeSync(fd);
-  t.is(probeFile(img), undefined);
+  const label = probeFile(img)?.label;
+  t.truthy(label);
+  t.deepEqual(encodeBytes(label), raw);
 });
-
-// ---------------------------------------------------------------------------------------------
-// FAT
 
 const FAT_CASES = [
   { bits: '12', size: 4 * MiB, label: 'FAT12LAB', id: '1234ABCD', uuid: '1234-ABCD' },
-  { bits: '16', size: 32 * MiB, label: 'FAT16LAB', id: 'deadbeef', uuid: 'DEAD-BEEF' },
   { bits: '32', size: 64 * MiB, label: 'FAT32LAB', id: '0badcafe', uuid: '0BAD-CAFE' },
 ];
 for (const c of FAT_CASES) {
-  withTools('mkfs.vfat')(`vfat FAT${c.bits}: LABEL and XXXX-XXXX volume ID`, (t) => {
+  withTools('mkfs.vfat')(`vfat FAT${c.bits}: LABEL, XXXX-XXXX volume ID, VERSION`, (t) => {
     const img = sparse(`fat${c.bits}.img`, c.size);
     run('mkfs.vfat', ['-F', c.bits, '-n', c.label, '-i', c.id, img]);
-    check(t, img, { type: 'vfat', label: c.label, uuid: c.uuid, version: `FAT${c.bits}` });
+    check(t, img, { type: 'vfat', label: c.label, uuid: c.uuid, version: `FAT${c.bits}`, usage: 'filesystem' });
   });
 }
-
-withTools('mkfs.vfat')('vfat without a label: no LABEL ("NO NAME" is not one)', (t) => {
-  const img = sparse('nolabel.img', 4 * MiB);
-  run('mkfs.vfat', ['-i', '01020304', img]);
-  const r = check(t, img, { type: 'vfat', uuid: '0102-0304' });
-  t.is(r?.label, undefined);
-});
-
-withTools('mkfs.vfat')('vfat: the boot-sector label stands in when the root directory has none', (t) => {
-  const img = sparse('bootlabel.img', 4 * MiB);
-  run('mkfs.vfat', ['-F', '12', '-n', 'BOOTONLY', '-i', 'a1b2c3d4', img]);
-  const data = fs.readFileSync(img);
-  const at = data.indexOf('BOOTONLY', 512); // the root-directory entry (the boot copy is at 0x2b)
-  t.true(at > 512);
-  data[at] = 0xe5; // mark the volume-label entry deleted
-  fs.writeFileSync(img, data);
-  const r = probeFile(img);
-  t.is(r?.type, 'vfat');
-  t.is(r?.label, 'BOOTONLY');
-  t.is(r?.uuid, 'A1B2-C3D4');
-});
-
-// ---------------------------------------------------------------------------------------------
-// xfs, btrfs, f2fs
 
 withTools('mkfs.xfs')('xfs: LABEL and UUID', (t) => {
   const img = sparse('xfs.img', 320 * MiB);
@@ -192,220 +160,42 @@ withTools('mkfs.xfs')('xfs: LABEL and UUID', (t) => {
   check(t, img, { type: 'xfs', label: 'xfslab', uuid });
 });
 
-withTools('mkfs.btrfs')('btrfs: LABEL and UUID (crc32c superblock checksum)', (t) => {
-  const img = sparse('btrfs.img', 128 * MiB);
-  const uuid = '12345678-1234-4234-9234-123456789abc';
-  run('mkfs.btrfs', ['-q', '-f', '-L', 'btrlab', '-U', uuid, img]);
-  check(t, img, { type: 'btrfs', label: 'btrlab', uuid });
-});
-
-for (const csum of ['xxhash', 'sha256']) {
-  withTools('mkfs.btrfs')(`btrfs: ${csum} superblock checksum`, (t) => {
-    const img = sparse(`btrfs-${csum}.img`, 128 * MiB);
-    const r = spawnSync('mkfs.btrfs', ['-q', '-f', '--csum', csum, '-L', `b-${csum}`, img], { env: ENV, encoding: 'utf8' });
-    if (r.status !== 0) {
-      t.log(`skipped: this mkfs.btrfs cannot make ${csum} checksums`);
-      t.pass();
-      return;
-    }
-    check(t, img, { type: 'btrfs', label: `b-${csum}` });
-    const fd = fs.openSync(img, 'r+');
-    fs.writeSync(fd, Buffer.from('X'), 0, 1, 0x10000 + 299); // label byte: checksum now wrong
-    fs.closeSync(fd);
-    t.is(probeFile(img), undefined);
-  });
-}
-
-withTools('mkfs.f2fs')('f2fs: LABEL (UTF-16) and UUID', (t) => {
-  const img = sparse('f2fs.img', 128 * MiB);
-  const uuid = 'c0ffee00-1234-4567-89ab-cdef01234567';
-  run('mkfs.f2fs', ['-q', '-f', '-l', 'f2lab-ü', '-U', uuid, img]);
-  check(t, img, { type: 'f2fs', label: 'f2lab-ü', uuid });
-});
-
-// ---------------------------------------------------------------------------------------------
-// exfat, ntfs
-
-withTools('mkfs.exfat')('exfat: LABEL from the root directory and XXXX-XXXX serial', (t) => {
-  const img = sparse('exfat.img', 16 * MiB);
-  run('mkfs.exfat', ['-L', 'exlab-é', img]);
-  check(t, img, { type: 'exfat', label: 'exlab-é', uuid: /^[0-9A-F]{4}-[0-9A-F]{4}$/ });
-});
-
-withTools('mkfs.ntfs')('ntfs: LABEL from $Volume and 64-bit serial as UUID', (t) => {
-  const img = sparse('ntfs.img', 16 * MiB);
-  run('mkfs.ntfs', ['-q', '-F', '-f', '-L', 'ntlab €', img]);
-  check(t, img, { type: 'ntfs', label: 'ntlab €', uuid: /^[0-9A-F]{16}$/ });
-});
-
-// ---------------------------------------------------------------------------------------------
-// read-only formats: squashfs, erofs, iso9660, udf
-
-withTools('mksquashfs')('squashfs: type and version (no label or uuid in the format)', (t) => {
-  const img = imgPath('sq.img');
-  run('mksquashfs', [contentDir(), img, '-noappend', '-quiet']);
-  const r = check(t, img, { type: 'squashfs', version: '4.0' });
-  t.is(r?.label, undefined);
-  t.is(r?.uuid, undefined);
-});
-
-withTools('mkfs.erofs')('erofs: UUID (and LABEL where mkfs.erofs has -L)', (t) => {
-  const img = imgPath('erofs.img');
-  const uuid = 'bbbbbbbb-1111-4222-8333-444444444444';
-  const help = spawnSync('mkfs.erofs', ['--help'], { env: ENV, encoding: 'utf8' });
-  const hasLabel = /^\s*-L\b/m.test(`${help.stdout}${help.stderr}`);
-  run('mkfs.erofs', [...(hasLabel ? ['-L', 'eroflab'] : []), `-U${uuid}`, img, contentDir()]);
-  check(t, img, { type: 'erofs', uuid, ...(hasLabel ? { label: 'eroflab' } : {}) });
-});
-
-const ISO_TOOL = firstOf('genisoimage', 'xorriso');
-function mkiso(out, args) {
-  if (ISO_TOOL === 'genisoimage') run('genisoimage', ['-quiet', ...args, '-o', out, contentDir()]);
-  else run('xorriso', ['-as', 'mkisofs', '-quiet', ...args, '-o', out, contentDir()]);
-}
-
-withTools(ISO_TOOL ?? 'genisoimage')('iso9660: LABEL is the volume id, UUID the volume date', (t) => {
-  const img = imgPath('plain.iso');
-  mkiso(img, ['-V', 'ISO_LABEL']);
-  check(t, img, { type: 'iso9660', label: 'ISO_LABEL', uuid: /^\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d\d$/ });
-});
-
-withTools(ISO_TOOL ?? 'genisoimage')('iso9660 + Joliet: the long volume id is rebuilt from both descriptors', (t) => {
-  const img = imgPath('joliet.iso');
-  mkiso(img, ['-J', '-V', 'A_VERY_LONG_LABEL_OVER_16_CHARS']);
-  check(t, img, { type: 'iso9660', label: 'A_VERY_LONG_LABEL_OVER_16_CHARS', version: 'Joliet Extension' });
-});
-
-withTools('mkudffs')('udf: LABEL (logical volume id) and UUID (volume set id)', (t) => {
-  const img = sparse('udf.img', 16 * MiB);
-  run('mkudffs', ['--label=udflab', '--uuid=0123456789abcdef', img]);
-  check(t, img, { type: 'udf', label: 'udflab', uuid: '0123456789abcdef', version: /^\d\.\d\d$/ });
-});
-
-for (const bs of ['512', '4096']) {
-  withTools('mkudffs')(`udf with ${bs}-byte blocks`, (t) => {
-    const img = sparse(`udf${bs}.img`, 16 * MiB);
-    run('mkudffs', [`--blocksize=${bs}`, '--label=Ünïcødé', img]);
-    check(t, img, { type: 'udf', label: 'Ünïcødé' });
-  });
-}
-
-withTools('genisoimage')('udf + iso9660 bridge disc: both found, not ambiguous, udf reported', (t) => {
-  const img = imgPath('bridge.iso');
-  run('genisoimage', ['-quiet', '-udf', '-V', 'BRIDGE', '-o', img, contentDir()]);
-  t.deepEqual(probeAll(img).map((r) => r.type), ['udf', 'iso9660']);
-  const s = probeSafe(img);
-  t.false(s.ambiguous);
-  t.is(s.result?.type, 'udf');
-  t.is(s.result?.label, 'BRIDGE');
-});
-
 // ---------------------------------------------------------------------------------------------
 // swap and LUKS (refused by mount)
 
-withTools('mkswap')('swap from mkswap: LABEL and UUID', (t) => {
+withTools('mkswap')('swap from mkswap: LABEL, UUID, USAGE other', (t) => {
   const img = sparse('swap.img', 2 * MiB);
   fs.chmodSync(img, 0o600);
   const uuid = '99999999-8888-4777-8666-555555555555';
   run('mkswap', ['-L', 'swlab', '-U', uuid, img]);
-  check(t, img, { type: 'swap', label: 'swlab', uuid, usage: 'other' });
+  check(t, img, { type: 'swap', label: 'swlab', uuid, version: '1', usage: 'other' });
 });
 
-/** A hand-made swap area: v1 header at 1024, signature in the last 10 bytes of the page. */
-function swapImage(name, { page = 4096, magic = 'SWAPSPACE2', label, uuid, size = 64 * 1024 } = {}) {
-  const b = Buffer.alloc(size);
-  b.writeUInt32LE(1, 1024); // version
-  b.writeUInt32LE(size / page - 1, 1028); // last page
-  if (uuid) Buffer.from(uuid.replace(/-/g, ''), 'hex').copy(b, 1036);
-  if (label) b.write(label, 1052);
-  b.write(magic, page - 10, 'latin1');
-  const p = imgPath(name);
-  fs.writeFileSync(p, b);
-  return p;
-}
-
-test('swap: hand-made SWAPSPACE2 header with LABEL and UUID', (t) => {
-  const uuid = '01234567-89ab-cdef-0123-456789abcdef';
-  const img = swapImage('swap1.img', { label: 'handswap', uuid });
-  check(t, img, { type: 'swap', label: 'handswap', uuid, version: '1', usage: 'other' });
-});
-
-test('swap: old SWAP-SPACE signature (v0, no label or uuid)', (t) => {
-  const img = swapImage('swap0.img', { magic: 'SWAP-SPACE', label: 'ignored' });
-  const r = check(t, img, { type: 'swap', version: '0' });
-  t.is(r?.label, undefined);
-});
-
-test('swap: signature for 8 KiB and 64 KiB pages', (t) => {
-  t.is(probeFile(swapImage('swap8k.img', { page: 8192 }))?.type, 'swap');
-  t.is(probeFile(swapImage('swap64k.img', { page: 65536, size: 128 * 1024 }))?.type, 'swap');
-});
-
-test('swap: an area smaller than 10 pages, or a zero last page, is not swap', (t) => {
-  t.is(probeFile(swapImage('swapsmall.img', { size: 36 * 1024 })), undefined);
-  const img = swapImage('swapzero.img');
-  const b = fs.readFileSync(img);
-  b.writeUInt32LE(0, 1028);
-  fs.writeFileSync(img, b);
-  t.is(probeFile(img), undefined);
-});
-
-/** A hand-made LUKS header (cryptsetup luksFormat is too slow for a unit test). */
-function luksImage(name, version, { uuid, label, hdrOffset = 0n } = {}) {
+/** A hand-made LUKS1 header (cryptsetup luksFormat is too slow for a unit test). */
+function luksImage(name, uuid) {
   const b = Buffer.alloc(MiB);
   b.write('LUKS\xba\xbe', 0, 'latin1');
-  b.writeUInt16BE(version, 6);
-  if (version === 1) {
-    b.write('aes', 8);
-    b.write('xts-plain64', 40);
-    b.write('sha256', 72);
-    b.writeUInt32BE(4096, 104); // payload offset
-    b.writeUInt32BE(64, 108); // key bytes
-    b.writeUInt32BE(1000, 164); // digest iterations
-  } else {
-    b.writeBigUInt64BE(16384n, 8); // header size
-    b.writeBigUInt64BE(1n, 16); // seqid
-    if (label) b.write(label, 24);
-    b.write('sha256', 72);
-    b.writeBigUInt64BE(hdrOffset, 256);
-  }
-  if (uuid) b.write(uuid, 168);
+  b.writeUInt16BE(1, 6);
+  b.write('aes', 8);
+  b.write('xts-plain64', 40);
+  b.write('sha256', 72);
+  b.writeUInt32BE(4096, 104); // payload offset
+  b.writeUInt32BE(64, 108); // key bytes
+  b.write(uuid, 168);
   const p = imgPath(name);
   fs.writeFileSync(p, b);
   return p;
 }
 
-test('LUKS1: hand-made header is crypto_LUKS with its UUID', (t) => {
+test('LUKS1: a hand-made header is crypto_LUKS, USAGE crypto, with its UUID', (t) => {
   const uuid = '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
-  check(t, luksImage('luks1.img', 1, { uuid }), { type: 'crypto_LUKS', uuid, version: '1', usage: 'crypto' });
-});
-
-test('LUKS2: hand-made header is crypto_LUKS with LABEL and UUID', (t) => {
-  const uuid = '11112222-3333-4444-5555-666677778888';
-  check(t, luksImage('luks2.img', 2, { uuid, label: 'mylukslabel' }),
-    { type: 'crypto_LUKS', uuid, label: 'mylukslabel', version: '2', usage: 'crypto' });
-});
-
-test('LUKS2 header claiming another offset is not a primary header', (t) => {
-  t.is(probeFile(luksImage('luks2off.img', 2, { uuid: 'x', hdrOffset: 4096n })), undefined);
-});
-
-test('LUKS over a filesystem signature: crypto wins, not ambiguous', (t) => {
-  const img = luksImage('luksfs.img', 1, { uuid: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9' });
-  const b = fs.readFileSync(img);
-  b.write('SWAPSPACE2', 4086, 'latin1');
-  b.writeUInt32LE(1, 1024);
-  b.writeUInt32LE(10, 1028);
-  fs.writeFileSync(img, Buffer.concat([b, Buffer.alloc(MiB)]));
-  const s = probeSafe(img);
-  t.false(s.ambiguous);
-  t.is(s.result?.type, 'crypto_LUKS');
+  check(t, luksImage('luks1.img', uuid), { type: 'crypto_LUKS', uuid, version: '1', usage: 'crypto' });
 });
 
 // ---------------------------------------------------------------------------------------------
 // ambiguity (util-linux "more filesystems detected")
 
-/** squashfs 4 superblock at 0 and a swap signature at 4086 on the same image. */
+/** A squashfs 4 superblock at 0 and a swap signature at 4086 on the same image. */
 function twoSignatures(name, size) {
   const b = Buffer.alloc(size);
   b.write('hsqs', 0, 'latin1');
@@ -419,40 +209,47 @@ function twoSignatures(name, size) {
   return p;
 }
 
-test('two signatures: probeAll lists both, probeSafe reports the ambiguity', (t) => {
-  const img = twoSignatures('amb.img', 2 * MiB);
-  t.deepEqual(probeAll(img).map((r) => r.type), ['swap', 'squashfs']);
-  t.is(probeFile(img)?.type, 'swap');
-  const s = probeSafe(img);
-  t.true(s.ambiguous);
-  t.is(s.result, undefined);
-  t.is(s.matches.length, 2);
+test('two signatures: probeSafe reports the ambiguity (blkid_do_safeprobe -2), probeFile finds nothing', (t) => {
+  const img = twoSignatures('amb.img', 4 * MiB);
+  t.deepEqual(probeSafe(img), { ambiguous: true });
+  t.is(probeFile(img), undefined);
+  t.deepEqual(probeTags(img), {}, 'an ambiguous device carries no tags (as libmount\'s cache)');
+  if (which('blkid')) t.is(spawnSync('blkid', ['-p', img], { env: ENV }).status, 8, 'blkid -p: ambivalent result');
 });
 
-test('two signatures on a floppy-sized image: the first wins, as in blkid', (t) => {
-  const s = probeSafe(twoSignatures('ambsmall.img', 1024 * 1024));
-  t.false(s.ambiguous);
-  t.is(s.result?.type, 'swap');
-});
-
-withTools('mkfs.btrfs', 'mkfs.ext2')('btrfs with a stale ext2 superblock: ambiguous', (t) => {
-  const img = sparse('ambbtrfs.img', 128 * MiB);
-  run('mkfs.btrfs', ['-q', '-f', '-L', 'b', img]);
-  const e2 = sparse('ambe2.img', 8 * MiB);
-  run('mkfs.ext2', ['-q', '-F', e2]);
-  const sb = Buffer.alloc(1024);
-  const fd0 = fs.openSync(e2, 'r');
-  fs.readSync(fd0, sb, 0, 1024, 1024);
-  fs.closeSync(fd0);
+withTools('mkswap', 'mksquashfs')('mkswap with a squashfs superblock over its first sector: ambiguous', (t) => {
+  const img = sparse('amb2.img', 4 * MiB);
+  fs.chmodSync(img, 0o600);
+  run('mkswap', ['-q', img]);
+  const dir = imgPath('content');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'x'), 'x\n');
+  const sq = imgPath('sq.img');
+  run('mksquashfs', [dir, sq, '-noappend', '-quiet']);
+  const head = fs.readFileSync(sq).subarray(0, 1024);
   const fd = fs.openSync(img, 'r+');
-  fs.writeSync(fd, sb, 0, 1024, 1024); // btrfs leaves the first 64 KiB alone
+  fs.writeSync(fd, head, 0, head.length, 0);
   fs.closeSync(fd);
-  t.deepEqual(probeAll(img).map((r) => r.type), ['ext2', 'btrfs']);
   t.true(probeSafe(img).ambiguous);
 });
 
 // ---------------------------------------------------------------------------------------------
-// bad input: undefined, never a throw
+// tags, known types
+
+withTools('mkfs.ext2')('probeTags: LABEL and UUID of an image; no PARTUUID outside a partition', (t) => {
+  const img = sparse('tags.img', 8 * MiB);
+  const uuid = '12121212-3434-4565-8787-909090909090';
+  run('mkfs.ext2', ['-q', '-F', '-L', 'taglab', '-U', uuid, img]);
+  t.deepEqual(probeTags(img), { LABEL: 'taglab', UUID: uuid });
+});
+
+test('knownFsType: blkid_known_fstype()', (t) => {
+  for (const ty of ['ext2', 'ext4', 'vfat', 'xfs', 'swap', 'crypto_LUKS', 'squashfs', 'iso9660']) t.true(knownFsType(ty), ty);
+  for (const ty of ['tmpfs', 'nosuchfs', '', 'auto']) t.false(knownFsType(ty), ty);
+});
+
+// ---------------------------------------------------------------------------------------------
+// bad input: nothing found, never a throw, no descriptor left open
 
 /** Deterministic pseudo-random bytes (xorshift32). */
 function noise(n, seed = 0x9e3779b9) {
@@ -467,85 +264,82 @@ function noise(n, seed = 0x9e3779b9) {
   return b;
 }
 
-test('bad input: empty file, 100 random bytes, missing file, a directory', (t) => {
+test('bad input: empty file, random bytes, a missing file, a directory, /dev/null, an offset past the end', (t) => {
   const empty = imgPath('empty.img');
   fs.writeFileSync(empty, '');
   const rnd = imgPath('random.img');
-  fs.writeFileSync(rnd, noise(100));
-  for (const f of [empty, rnd, path.join(tmp, 'does-not-exist'), tmp]) {
+  fs.writeFileSync(rnd, noise(MiB));
+  for (const f of [empty, rnd, path.join(tmp, 'does-not-exist'), tmp, '/dev/null']) {
     t.is(probeFile(f), undefined, f);
-    t.deepEqual(probeAll(f), [], f);
-    t.deepEqual(probeSafe(f), { ambiguous: false, matches: [] }, f);
+    t.deepEqual(probeSafe(f), { ambiguous: false }, f);
+    t.deepEqual(probeTags(f), {}, f);
   }
+  t.is(probeFile(rnd, 4 * MiB), undefined);
 });
 
-test('bad input: a megabyte of noise is nothing', (t) => {
-  const rnd = imgPath('noise.img');
-  fs.writeFileSync(rnd, noise(MiB, 12345));
-  t.is(probeFile(rnd), undefined);
-});
-
-test('bad input: truncated superblocks are nothing', (t) => {
-  // ext: magic in place, but the image ends inside the superblock
-  const ext = Buffer.alloc(1024 + 200);
-  ext.writeUInt16LE(0xef53, 1024 + 56);
-  const e = imgPath('trunc-ext.img');
-  fs.writeFileSync(e, ext);
-  t.is(probeFile(e), undefined);
-  // xfs: magic and nothing else, and a file under blkid's 1 KiB floor
-  const x = imgPath('trunc-xfs.img');
-  fs.writeFileSync(x, Buffer.concat([Buffer.from('XFSB'), Buffer.alloc(96)]));
-  t.is(probeFile(x), undefined);
-  // btrfs: magic at 64 KiB + 64, image cut short after it
-  const bt = Buffer.alloc(2 * MiB);
-  bt.write('_BHRfS_M', 0x10040, 'latin1');
-  const b = imgPath('trunc-btrfs.img');
-  fs.writeFileSync(b, bt.subarray(0, 0x10040 + 100));
-  t.is(probeFile(b), undefined);
-  // iso9660: a primary volume descriptor cut in half
-  const iso = Buffer.alloc(0x8000 + 400);
-  iso[0x8000] = 1;
-  iso.write('CD001', 0x8001, 'latin1');
-  const i = imgPath('trunc-iso.img');
-  fs.writeFileSync(i, iso);
-  t.is(probeFile(i), undefined);
-  // f2fs and erofs: magic at 1 KiB, the rest of the superblock missing
-  const f2 = Buffer.alloc(1024 + 200);
-  f2.writeUInt32LE(0xf2f52010, 1024);
-  const f = imgPath('trunc-f2fs.img');
-  fs.writeFileSync(f, f2);
-  t.is(probeFile(f), undefined);
-  const er = Buffer.alloc(1024 + 64);
-  er.writeUInt32LE(0xe0f5e1e2, 1024);
-  er[1024 + 12] = 12;
-  const r = imgPath('trunc-erofs.img');
-  fs.writeFileSync(r, er);
-  t.is(probeFile(r), undefined);
-  // LUKS: a header under blkid's 1 KiB floor
-  const lk = imgPath('trunc-luks.img');
-  fs.writeFileSync(lk, Buffer.concat([Buffer.from('LUKS\xba\xbe', 'latin1'), Buffer.alloc(300)]));
-  t.is(probeFile(lk), undefined);
-});
-
-withTools('mkfs.ext4', 'mkfs.vfat')('bad input: real images cut at every sector of their first 8 KiB never throw', (t) => {
-  const ext = sparse('cut-ext4.img', 8 * MiB);
-  run('mkfs.ext4', ['-q', '-F', ext]);
-  const fat = sparse('cut-fat.img', 4 * MiB);
-  run('mkfs.vfat', [fat]);
-  for (const src of [ext, fat]) {
-    const data = fs.readFileSync(src).subarray(0, 8192);
-    const cut = imgPath('cut.img');
-    for (let n = 0; n <= 8192; n += 512) {
-      fs.writeFileSync(cut, data.subarray(0, n));
-      t.notThrows(() => probeAll(cut));
+withTools('mkfs.ext2')('every probe closes its descriptor, found or not', (t) => {
+  const img = sparse('fds.img', 8 * MiB);
+  run('mkfs.ext2', ['-q', '-F', img]);
+  // descriptors open on what was probed (other descriptors of the worker come and go)
+  const onProbed = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      const to = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      return to === img || to === tmp;
+    } catch {
+      return false;
     }
-    fs.writeFileSync(cut, data.subarray(0, 1536)); // ext superblock half there
-    if (src === ext) t.is(probeFile(cut), undefined);
+  }).length;
+  for (let i = 0; i < 200; i++) {
+    probeFile(img);
+    probeSafe(tmp);
+    probeTags(img);
   }
+  t.is(onProbed(), 0);
 });
 
-test('PROBERS is a list of functions in libblkid order', (t) => {
-  t.true(Array.isArray(PROBERS));
-  t.true(PROBERS.length >= 14);
-  for (const p of PROBERS) t.is(typeof p, 'function');
+// ---------------------------------------------------------------------------------------------
+// loading: lazily, and a missing library said clearly
+
+test('libblkid is mapped on the first probe, not when the modules are loaded', (t) => {
+  const r = child(`
+    const mapped = () => require('fs').readFileSync('/proc/self/maps', 'utf8').includes('libblkid');
+    require('./devices/tags.js'); require('./lib/list.js'); require('./lib/mount.js');
+    const b = require('./devices/blkid.js');
+    const before = [mapped(), b.blkidLoaded()];
+    require('./devices/identify.js').probeFile('/dev/null');
+    console.log(JSON.stringify({ before, after: [mapped(), b.blkidLoaded()] }));`);
+  t.deepEqual(r, { before: [false, false], after: [true, true] });
+});
+
+test('TSMOUNT_LIBBLKID names a library that is not there: BlkidUnavailable, listings show no label', (t) => {
+  const r = child(`
+    const i = require('./devices/identify.js');
+    const out = {};
+    try { i.probeFile('/dev/null'); } catch (e) { out.error = [e.name, e.library, e.message]; }
+    try { require('./devices/blkid.js').knownFsType('ext2'); } catch (e) { out.known = e.name; }
+    out.listing = i.probeForListing('/dev/null') ?? null;
+    console.log(JSON.stringify(out));`, { TSMOUNT_LIBBLKID: '/nonexistent/libblkid.so.1' });
+  t.deepEqual(r.error.slice(0, 2), ['BlkidUnavailable', '/nonexistent/libblkid.so.1']);
+  t.regex(r.error[2], /^\/nonexistent\/libblkid\.so\.1 not available: .*No such file/);
+  t.is(r.known, 'BlkidUnavailable');
+  t.is(r.listing, null);
+});
+
+/** Run bin/tsmount.js ARGS; true when libblkid was mapped in the process when it exited. */
+function commandMapsBlkid(args) {
+  const hook = path.join(tmp, 'maps-hook.js');
+  fs.writeFileSync(hook, `process.on('exit', () => { require('fs').writeSync(2,
+    '\\nBLKID-MAPPED=' + require('fs').readFileSync('/proc/self/maps', 'utf8').includes('libblkid') + '\\n'); });`);
+  const r = spawnSync(process.execPath, ['--require', hook, path.join(__dirname, '..', '..', 'bin', 'tsmount.js'), ...args],
+    { encoding: 'utf8' });
+  const m = /BLKID-MAPPED=(true|false)/.exec(r.stderr);
+  if (!m) throw new Error(`no answer from the hook: ${r.stderr}`);
+  return m[1] === 'true';
+}
+
+test('the commands open libblkid only to probe: not to list, not for a tmpfs mount (dry run)', (t) => {
+  t.false(commandMapsBlkid([]), 'mount (listing)');
+  t.false(commandMapsBlkid(['-t', 'tmpfs']), 'mount -t tmpfs (listing)');
+  t.false(commandMapsBlkid(['--dry-run', '-t', 'tmpfs', 'x', tmp]), 'mount --dry-run -t tmpfs x DIR');
+  t.false(commandMapsBlkid(['--output', 'TARGET,SOURCE']), 'mount --output TARGET,SOURCE');
 });
