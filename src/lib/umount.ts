@@ -281,17 +281,24 @@ export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: 
   const table = tables.mounts();
   // A mount point only: umount -R takes no source or tag (util-linux: "it's always real mountpoint").
   const at = findMountAt(spec, table, req.noCanonicalize);
-  if (!at) throw new RequestError({ code: 'not-found' }, spec);
-  const found = { target: at.target, entry: at };
-  // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
-  // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
-  // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
-  const stack = table.allAt(found.entry.target);
-  const ids = new Set(stack.map((e) => e.id));
-  const bottom = stack.find((e) => !ids.has(e.parent)) ?? found.entry;
+  let list: MountEntry[];
+  if (at) {
+    // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
+    // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
+    // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
+    const stack = table.allAt(at.target);
+    const ids = new Set(stack.map((e) => e.id));
+    const bottom = stack.find((e) => !ids.has(e.parent)) ?? at;
+    list = [...table.descendants(bottom), bottom];
+  } else {
+    // A directory that is no mount point: what is mounted below it (util-linux issue #3022, which
+    // its maintainer accepted for -R itself; util-linux 2.42 says "not mounted").
+    list = mountsBelow(table, req.noCanonicalize ? spec : canonical(spec));
+    if (!list.length) throw new RequestError({ code: 'not-found' }, spec);
+  }
   let first = true;
   try {
-    for (const e of [...table.descendants(bottom), bottom]) {
+    for (const e of list) {
       if (!first) yield;
       first = false;
       onDone(umountTarget(e, req, tables));
@@ -299,6 +306,21 @@ export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: 
   } finally {
     tables.invalidateMounts();
   }
+}
+
+/**
+ * The mounts below the directory `dir` (not itself a mount point), children before their parents:
+ * the mount `dir` is in holds the first of them; each comes with everything mounted on and below it.
+ */
+function mountsBelow(table: MountTable, dir: string): MountEntry[] {
+  if (!dir.startsWith('/') || !isDirectory(dir)) return [];
+  const holder = table.containing(dir);
+  if (!holder) return [];
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const roots = table.children(holder.id).filter((e) => e.target.startsWith(prefix));
+  const out: MountEntry[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) out.push(...table.descendants(roots[i]), roots[i]);
+  return out;
 }
 
 /** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */
