@@ -45,7 +45,8 @@ export const UMOUNT: CommandSpec<UmountOptionSpec, UmountExclusive> = {
     { short: 'V', long: ['version'], arg: 'none', exits: true, help: { text: 'display version' } },
     { short: 'N', long: ['namespace'], arg: 'required', help: { value: '<ns>', text: 'perform umount in another namespace' } },
     // util-linux master (after 2.42): not mounted or not there is success, silently (root only).
-    { short: 'g', long: ['graceful'], arg: 'none', help: { text: 'exit successfully if the target is not mounted' } },
+    // Own: util-linux 2.42 reads every other long option (and its abbreviations) as before.
+    { short: 'g', long: ['graceful'], arg: 'none', own: true, help: { text: 'exit successfully if the target is not mounted' } },
   ],
 };
 
