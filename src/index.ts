@@ -1,7 +1,7 @@
 // tsmount as a library: mount, bind, move, remount, propagation, unmount and listing,
 // typed, with structured errors. The tsmount/tsumount commands are clients of this module.
 import { mountRequest as runMountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
-import { HelperFailure } from './lib/errors';
+import { HelperFailure, isNothingToUnmount } from './lib/errors';
 import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
 import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
@@ -86,8 +86,20 @@ export function setPropagation(target: string, propagation: Propagation, o: { re
   return mountRequest({ target, options: [`${o.recursive ? 'r' : ''}${propagation}`], executor: o.executor });
 }
 
-/** Unmount `target` (a mount point, a source, or a loop-backing file). */
-export function umount(target: string, o: UmountRequest & { recursive?: boolean } = {}): UmountResult[] {
+/**
+ * Unmount `target` (a mount point, a source, or a loop-backing file). `graceful`: nothing mounted
+ * there, or no such path, is no error (returns []), as `tsumount -g`.
+ */
+export function umount(target: string, o: UmountRequest & { recursive?: boolean; graceful?: boolean } = {}): UmountResult[] {
+  if (o.graceful) {
+    // Nothing mounted there (or no such path): nothing unmounted, no error (tsumount -g).
+    try {
+      return umount(target, { ...o, graceful: false });
+    } catch (e) {
+      if (isNothingToUnmount(e)) return [];
+      throw e;
+    }
+  }
   const tables = new Tables();
   if (o.recursive) {
     const done: UmountResult[] = [];

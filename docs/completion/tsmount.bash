@@ -151,7 +151,7 @@ _tsumount() {
 
     local opts='-a --all -A --all-targets -d --detach-loop --fake -f --force -h --help
         -i --internal-only -l --lazy -c --no-canonicalize -n --no-mtab -q --quiet -r --read-only
-        -R --recursive -O --test-opts -t --types -v --verbose -V --version -N --namespace'
+        -R --recursive -O --test-opts -t --types -v --verbose -V --version -N --namespace -g --graceful'
 
     case $prev in
         -t|--types)

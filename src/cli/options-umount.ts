@@ -44,6 +44,9 @@ export const UMOUNT: CommandSpec<UmountOptionSpec, UmountExclusive> = {
     { short: 'v', long: ['verbose'], arg: 'none', help: { text: 'say what is being done' } },
     { short: 'V', long: ['version'], arg: 'none', exits: true, help: { text: 'display version' } },
     { short: 'N', long: ['namespace'], arg: 'required', help: { value: '<ns>', text: 'perform umount in another namespace' } },
+    // util-linux master (after 2.42): not mounted or not there is success, silently (root only).
+    // Own: util-linux 2.42 reads every other long option (and its abbreviations) as before.
+    { short: 'g', long: ['graceful'], arg: 'none', own: true, help: { text: 'exit successfully if the target is not mounted' } },
   ],
 };
 
@@ -58,7 +61,7 @@ export function umountHelpPage(p: string): HelpLine[] {
     'Unmount filesystems.',
     '',
     'Options:',
-    ...optionLines('a', 'A', 'c', 'd', 'fake', 'f', 'i', 'n', 'l', 'O', 'R', 'r', 't', 'v', 'q', 'N'),
+    ...optionLines('a', 'A', 'c', 'd', 'fake', 'f', 'i', 'n', 'l', 'O', 'R', 'r', 't', 'v', 'q', 'g', 'N'),
     '',
     ...optionLines('h', 'V'),
     '',

@@ -8,7 +8,7 @@ import { RequestError } from '../sys/error';
 import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
-import { UmountFailure } from '../lib/errors';
+import { UmountFailure, isNothingToUnmount } from '../lib/errors';
 import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult } from '../lib/umount';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
@@ -20,8 +20,9 @@ function successLine(prog: string, r: UmountResult): string {
   return `${prog}: ${SAY.unmounted(r.target, r.source)}`;
 }
 
-/** One failure → message (unless quiet) and exit code. */
-function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean): number {
+/** One failure → message (unless quiet) and exit code (none with -g for what is not mounted). */
+function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean, graceful = false): number {
+  if (graceful && isNothingToUnmount(e)) return 0;
   if (e instanceof UmountFailure) {
     const text = umountFailureText(e);
     if (!(quiet && text === 'not mounted')) out.stderr([`${prog}: ${SAY.umountFailed(e.target, text)}`]);
@@ -59,6 +60,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
   if (info !== undefined) return info;
   const verbose = has(ordered, 'v');
   const quiet = has(ordered, 'q');
+  const graceful = has(ordered, 'g');
   const req: UmountRequest = {
     lazy: has(ordered, 'l'), force: has(ordered, 'f'), readOnlyFallback: has(ordered, 'r'), detachLoop: has(ordered, 'd'),
     noMtab: has(ordered, 'n'), noCanonicalize: has(ordered, 'c'), noHelpers: has(ordered, 'i'), fake: has(ordered, 'fake'),
@@ -88,7 +90,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     {
       // One mount per step: a SIGINT/SIGTERM/SIGHUP stops -a between two unmounts (cli/signals.ts).
       return runInterruptibly(umountAllSteps({ ...req, types: last(ordered, 't'), testOptions: last(ordered, 'O') }, tables, (e, r, err) => {
-        if (err) return failure(prog, out, err, e.target, quiet);
+        if (err) return failure(prog, out, err, e.target, quiet, graceful);
         if (!r) return 0;
         if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
         if (r.helperStatus) return r.helperStatus;
@@ -118,7 +120,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
       if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
       return code;
     } catch (e) {
-      return failure(prog, out, e, spec, quiet);
+      return failure(prog, out, e, spec, quiet, graceful);
     }
   };
   if (!many) {
@@ -139,7 +141,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
           ? umountAllTargetsSteps(spec, req, tables, has(ordered, 'R'), onDone)
           : umountRecursiveSteps(spec, req, tables, onDone));
       } catch (e) {
-        code = failure(prog, out, e, spec, quiet);
+        code = failure(prog, out, e, spec, quiet, graceful);
       }
       rc = Math.min(255, rc + code);
     }

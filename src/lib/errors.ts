@@ -1,5 +1,5 @@
 // Errors the library raises, with what the CLI needs to print util-linux's text.
-import { MountError } from '../sys/error';
+import { MountError, RequestError } from '../sys/error';
 import { stat } from './paths';
 import { Step, MountKind } from '../plan/types';
 
@@ -27,6 +27,17 @@ export class UmountFailure extends Error {
     super(error.message);
     this.name = 'UmountFailure';
   }
+}
+
+/**
+ * What --graceful excuses: umount2() said the target is not mounted (EINVAL) or not there (ENOENT),
+ * as util-linux master's --graceful; or -R/-A found nothing mounted at what it was given (master
+ * still fails there, which defeats an idempotent `umount -R -g DIR`). A refusal before any call (a
+ * user's "not mounted") is not excused.
+ */
+export function isNothingToUnmount(e: unknown): boolean {
+  if (e instanceof RequestError) return e.code === 'not-found';
+  return e instanceof UmountFailure && (e.error.errno === 22 || e.error.errno === 2); // EINVAL ENOENT
 }
 
 /** errnos that mean "the device is missing", which nofail turns into success. */

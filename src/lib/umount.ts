@@ -279,13 +279,11 @@ export function umountRecursive(spec: string, req: UmountRequest, tables: Tables
 
 /** umount -R, one mount per step (the lookup happens at the first step). */
 export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: Tables, onDone: (r: UmountResult) => void): Steps<void> {
-  // Everything at or below the target (util-linux 2.40+): from the bottom of the stack of mounts
-  // on it, so mounts hidden under an over-mount go too. Over-mounts are children of the mount
-  // they cover: descendants() of the bottom one has the whole stack and what hangs off each.
-  const { table, bottom } = subtreeOf(spec, req, tables);
+  // Everything at or below the target (util-linux 2.40+), or below a directory that is no mount point.
+  const { list } = subtreeOf(spec, req, tables);
   let first = true;
   try {
-    for (const e of [...table.descendants(bottom), bottom]) {
+    for (const e of list) {
       if (!first) yield;
       first = false;
       onDone(umountTarget(e, req, tables));
@@ -296,22 +294,47 @@ export function* umountRecursiveSteps(spec: string, req: UmountRequest, tables: 
 }
 
 /**
- * The bottom of the stack of mounts on what `spec` names, and a table holding it and everything
- * below it: for a mount point, listmount(2) of just that subtree (Linux 6.8+), else the whole table.
+ * What umount -R unmounts, children before parents, and a table holding it: for a mount point, from
+ * the bottom of the stack of mounts on it, so mounts hidden under an over-mount go too (over-mounts
+ * are children of the mount they cover: descendants() of the bottom one has the whole stack and what
+ * hangs off each) — listmount(2) of just that subtree (Linux 6.8+), else the whole table.
  */
-function subtreeOf(spec: string, req: UmountRequest, tables: Tables): { table: MountTable; bottom: MountEntry } {
+function subtreeOf(spec: string, req: UmountRequest, tables: Tables): { table: MountTable; list: MountEntry[] } {
+  const whole = (table: MountTable, bottom: MountEntry): { table: MountTable; list: MountEntry[] } =>
+    ({ table, list: [...table.descendants(bottom), bottom] });
   if (spec.startsWith('/')) {
     // As findMountFor: the path as written, then its canonical form.
     const sub = tables.subtreeAt(spec, UMOUNT_FIELDS) ?? (req.noCanonicalize ? undefined : tables.subtreeAt(canonical(spec), UMOUNT_FIELDS));
-    if (sub) return sub;
+    if (sub) return whole(sub.table, sub.bottom);
   }
   const table = tables.mounts(UMOUNT_FIELDS);
   // A mount point only: umount -R takes no source or tag (util-linux: "it's always real mountpoint").
   const at = findMountAt(spec, table, req.noCanonicalize);
-  if (!at) throw new RequestError({ code: 'not-found' }, spec);
-  const stack = table.allAt(at.target);
-  const ids = new Set(stack.map((e) => e.id));
-  return { table, bottom: stack.find((e) => !ids.has(e.parent)) ?? at };
+  if (at) {
+    const stack = table.allAt(at.target);
+    const ids = new Set(stack.map((e) => e.id));
+    return whole(table, stack.find((e) => !ids.has(e.parent)) ?? at);
+  }
+  // A directory that is no mount point: what is mounted below it (util-linux issue #3022, which
+  // its maintainer accepted for -R itself; util-linux 2.42 says "not mounted").
+  const list = mountsBelow(table, req.noCanonicalize ? spec : canonical(spec));
+  if (!list.length) throw new RequestError({ code: 'not-found' }, spec);
+  return { table, list };
+}
+
+/**
+ * The mounts below the directory `dir` (not itself a mount point), children before their parents:
+ * the mount `dir` is in holds the first of them; each comes with everything mounted on and below it.
+ */
+function mountsBelow(table: MountTable, dir: string): MountEntry[] {
+  if (!dir.startsWith('/') || !isDirectory(dir)) return [];
+  const holder = table.containing(dir);
+  if (!holder) return [];
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const roots = table.children(holder.id).filter((e) => e.target.startsWith(prefix));
+  const out: MountEntry[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) out.push(...table.descendants(roots[i]), roots[i]);
+  return out;
 }
 
 /** A mount's options as -O sees them: per-mount and superblock options plus utab's userspace ones. */

@@ -225,6 +225,8 @@ out.remountNotMounted = err(() => lib.remount(D + '/e', { options: 'ro', executo
 out.propagationNotMounted = err(() => lib.setPropagation(D + '/e', 'private', { executor }));
 out.umountNotMounted = err(() => lib.umount(D + '/e'));
 out.umountMissing = err(() => lib.umount(D + '/missing'));
+out.umountGraceful = [lib.umount(D + '/e', { graceful: true }), lib.umount(D + '/missing', { graceful: true }),
+  lib.umount(D + '/e', { graceful: true, recursive: true })];
 out.badOptionSyntax = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: '=x', executor }));
 out.badMode = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: 'X-mount.mode=abc', executor }));
 out.unknownOwner = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: 'X-mount.owner=no-such-user-here', executor }));
@@ -308,6 +310,7 @@ for (const executor of ['auto', 'mount2']) {
     t.like(out.umountNotMounted, { class: 'UmountFailure', isUmountFailure: true, target: '$W/e', message: 'umount2() failed for $W/e: Invalid argument' });
     t.like(out.umountNotMounted.error, { class: 'MountError', syscall: 'umount2', code: 'EINVAL', errno: 22, target: '$W/e' });
     t.like(out.umountMissing.error, { syscall: 'umount2', code: 'ENOENT', errno: 2 });
+    t.deepEqual(out.umountGraceful, [[], [], []], 'graceful: nothing mounted there is no error');
     const refused = (o, problem, spec) => {
       t.like(o, { class: 'RequestError', name: 'RequestError', isRequestError: true, isMountFailure: false, code: problem.code, spec });
       t.deepEqual(o.problem, problem);

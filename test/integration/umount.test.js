@@ -145,6 +145,48 @@ tu -R -v $D/m`,
     ]),
   },
   {
+    name: 'recursive-below-directory',
+    title: 'umount -R of a directory that is no mount point unmounts what is below it (util-linux #3022), newest subtree first, each deepest first',
+    script: `mkdir -p d/x d/y d/z; smount -t tmpfs mc-bx $D/d/x
+smount -t tmpfs mc-by $D/d/y; mkdir d/y/w; smount -t tmpfs mc-bw $D/d/y/w
+smount -t tmpfs mc-bx2 $D/d/x
+tu -R -v $D/d`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ umount -R -v $D/d',
+      'rc 0',
+      '2> umount: $D/d/y/w unmounted',
+      '2> umount: $D/d/y unmounted',
+      '2> umount: $D/d/x unmounted',
+      '2> umount: $D/d/x unmounted',
+      '== final state',
+    ]),
+  },
+  {
+    name: 'graceful',
+    title: 'umount -g: not mounted, no such path, and -R of nothing are success, silently; busy still fails',
+    script: `mkdir d m; smount -t tmpfs mc-g $D/m; hold_cwd $D/m
+tu -g $D/d
+tu -g $D/nonexistent
+tu -R -g $D/d
+tu --graceful -R $D/nonexistent
+tu -g $D/m`,
+    check: (t, r) => t.deepEqual(r.transcript, [
+      '$ umount -g $D/d',
+      'rc 0',
+      '$ umount -g $D/nonexistent',
+      'rc 0',
+      '$ umount -R -g $D/d',
+      'rc 0',
+      '$ umount --graceful -R $D/nonexistent',
+      'rc 0',
+      '$ umount -g $D/m',
+      'rc 32',
+      '2> umount: $D/m: target is busy.',
+      '== final state',
+      '= mi $D/m / rw,relatime private tmpfs mc-g rw',
+    ]),
+  },
+  {
     name: 'not-mounted',
     title: 'umount of a directory that is not mounted',
     script: 'mkdir d; tu $D/d',

@@ -41,10 +41,12 @@ const COMMANDS = [
     spec: UMOUNT,
     page: umountHelpPage,
     usage: umountUsage,
-    optstring: 'aAcdfhilnqRrO:t:vVN:',
+    // sys-utils/umount.c (v2.42.2), plus -g as util-linux master added it (after 2.42); --graceful is
+    // marked own, so that every long option 2.42 reads (and its ambiguity messages) stays as 2.42 has it
+    optstring: 'aAcdfghilnqRrO:t:vVN:',
     longopts: ['all', 'all-targets', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'lazy', 'no-canonicalize',
       'no-mtab', 'quiet', 'read-only', 'recursive', 'test-opts', 'types', 'verbose', 'version', 'namespace'],
-    own: [],
+    own: ['graceful'],
     // { 'O','R','t' } without -O: err_exclusive_options() never reaches -O in umount.c's unsorted rows
     excl: [['A', 'a'], ['R', 'a'], ['R', 't'], ['R', 'r']],
   },
