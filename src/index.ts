@@ -2,6 +2,8 @@
 // typed, with structured errors. The tsmount/tsumount commands are clients of this module.
 import { mountRequest as runMountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
 import { HelperFailure, isNothingToUnmount } from './lib/errors';
+import { findMountById, MountIdSpec } from './lib/by-id';
+import { umountById as umountByIdImpl } from './lib/umount';
 import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
 import { listMounts as listMountsImpl, ListedMount, ListRequest } from './lib/list';
@@ -25,6 +27,7 @@ export { Tables, MountTable, parseMountinfo, parseFstab, formatFstabEntry, merge
 export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMount, ListRequest, MountEntry, Fstab, FstabEntry,
   OptionItem, ResolvedOptions, OptionDef };
 export type { Plan, Step } from './plan/types';
+export type { MountIdSpec } from './lib/by-id';
 export type { ScopedMount, TempMount } from './lib/scoped';
 
 /** Options shared by the convenience functions. */
@@ -170,6 +173,29 @@ export function listMounts(req: ListRequest = {}): ListedMount[] {
 /** The topmost mount on `target`, or undefined. */
 export function findMount(target: string): MountEntry | undefined {
   return findMountFor(target, readMountTable()).entry;
+}
+
+/**
+ * The mount with this ID in this namespace: `{ id }` is mountinfo's mount ID (the table is read),
+ * `{ uniqueId }` the 64-bit one (one statmount(2), Linux 6.8+). Throws RequestError
+ * `no-such-mount-id` when no mount has it, `mount-id-unsupported` without statmount.
+ */
+export function mountById(spec: MountIdSpec): MountEntry {
+  return findMountById(spec);
+}
+
+/**
+ * Unmount the mount with this ID (as `tsumount --id`/`--uniq-id`), only while it is the topmost on its
+ * mount point (RequestError `mount-id-covered` otherwise: a path reaches only the top one).
+ * `graceful`: no such mount is no error (returns []).
+ */
+export function umountById(spec: MountIdSpec, o: UmountRequest & { graceful?: boolean } = {}): UmountResult[] {
+  try {
+    return [checkedUmount(umountByIdImpl(spec, o, new Tables()))];
+  } catch (e) {
+    if (o.graceful && isNothingToUnmount(e)) return [];
+    throw e;
+  }
 }
 
 /** Parse a comma-separated option string as util-linux does (quotes, `\,`). */

@@ -96,7 +96,7 @@ _tsmount() {
         --make-private --make-unbindable --make-rshared --make-rslave --make-rprivate
         --make-runbindable --map-groups --map-users -m --mkdir -c --no-canonicalize -i --internal-only
         -l --show-labels --target --target-prefix --source --onlyonce --options-mode --options-source
-        --options-source-force -N --namespace -s --output --dry-run --json --list'
+        --options-source-force -N --namespace -s --output --dry-run --json --list --id --uniq-id'
     local mntopts='defaults ro rw ro=vfs ro=fs ro=recursive rw=recursive nosuid suid nodev dev noexec
         exec nosymfollow symfollow nodiratime diratime noatime atime relatime norelatime strictatime
         nostrictatime sync async dirsync mand nomand lazytime nolazytime silent loud iversion
@@ -133,8 +133,10 @@ _tsmount() {
             COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
             [[ $cur == /* ]] && _tsmount_files "$cur"
             return ;;
-        -L|--label|-U|--uuid|--map-users|--map-groups)
+        -L|--label|-U|--uuid|--map-users|--map-groups|--uniq-id)
             return ;;
+        --id)
+            COMPREPLY=($(compgen -W "$(cut -d' ' -f1 /proc/self/mountinfo 2>/dev/null)" -- "$cur")); return ;;
     esac
 
     if [[ $cur == -* ]]; then
@@ -151,18 +153,21 @@ _tsumount() {
 
     local opts='-a --all -A --all-targets -d --detach-loop --fake -f --force -h --help
         -i --internal-only -l --lazy -c --no-canonicalize -n --no-mtab -q --quiet -r --read-only
-        -R --recursive -O --test-opts -t --types -v --verbose -V --version -N --namespace -g --graceful'
+        -R --recursive -O --test-opts -t --types -v --verbose -V --version -N --namespace -g --graceful
+        --id --uniq-id'
 
     case $prev in
         -t|--types)
             local last=${cur##*,}
             _tsmount_list "$cur" "$(_tsmount_fstypes "${last:0:2}")"; return ;;
-        -O|--test-opts)
+        -O|--test-opts|--uniq-id)
             return ;;
         -N|--namespace)
             COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
             [[ $cur == /* ]] && _tsmount_files "$cur"
             return ;;
+        --id)
+            COMPREPLY=($(compgen -W "$(cut -d' ' -f1 /proc/self/mountinfo 2>/dev/null)" -- "$cur")); return ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -35,6 +35,11 @@ const NAMESPACE: ValueCompletion = {
 
 const NOTHING: ValueCompletion = { lines: ['return ;;'] };
 
+/** --id: the mount IDs of this namespace (mountinfo's first field); --uniq-id has no list to offer. */
+const MOUNT_IDS: ValueCompletion = {
+  lines: [`COMPREPLY=($(compgen -W "$(cut -d' ' -f1 /proc/self/mountinfo 2>/dev/null)" -- "$cur")); return ;;`],
+};
+
 /**
  * The options whose next word completes to something, grouped in case arms (in this order), by key.
  * `null`: the word completes as any other (an option after "-", else the command's operands):
@@ -68,15 +73,17 @@ const MOUNT_VALUES: readonly ValueArm[] = [
   { keys: ['options-mode'], completes: { lines: [`COMPREPLY=($(compgen -W 'prepend append replace ignore' -- "$cur")); return ;;`] } },
   { keys: ['options-source'], completes: { lines: [`_tsmount_list "$cur" 'fstab mtab disable'; return ;;`] } },
   { keys: ['N'], completes: NAMESPACE },
-  { keys: ['L', 'U', 'map-users', 'map-groups'], completes: NOTHING },
+  { keys: ['L', 'U', 'map-users', 'map-groups', 'uniq-id'], completes: NOTHING },
+  { keys: ['id'], completes: MOUNT_IDS },
   // --source <device>: a file, as an operand
   { keys: ['source'], completes: null },
 ];
 
 const UMOUNT_VALUES: readonly ValueArm[] = [
   { keys: ['t'], completes: FSTYPES },
-  { keys: ['O'], completes: NOTHING },
+  { keys: ['O', 'uniq-id'], completes: NOTHING },
   { keys: ['N'], completes: NAMESPACE },
+  { keys: ['id'], completes: MOUNT_IDS },
 ];
 
 /**

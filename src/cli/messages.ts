@@ -250,6 +250,10 @@ function requestText(p: RequestProblem, spec: string | undefined, look: MessageL
     case 'not-mounted': return { text: 'not mounted', rc: EXIT.USAGE };
     // umount.c: access(spec, F_OK) tells "not mounted" from "not found"
     case 'not-found': return { text: spec !== undefined && look.exists(spec) ? 'not mounted' : 'not found', rc: EXIT.USAGE };
+    case 'no-such-mount-id': return { text: `no mount with ${p.id}`, rc: EXIT.USAGE };
+    case 'mount-id-unsupported': return { text: 'a unique mount ID needs statmount(2) (Linux 6.8 or later)', rc: EXIT.FAIL };
+    case 'mount-id-covered': return { text: `the mount with ${p.id} is not the topmost on ${p.target}; nothing unmounted`, rc: EXIT.FAIL };
+    case 'bad-mount-id': return { text: `invalid mount ID: '${p.value}'`, rc: EXIT.USAGE };
   }
 }
 

@@ -16,6 +16,8 @@ import { parseOptions } from '../options/parse';
 import { dryRunCalls } from '../exec/dry-run';
 import { readMountTable, readRawTable } from '../lib/mount-table';
 import { readUtab } from '../tables/utab';
+import { MountEntry, MountTable } from '../tables/mountinfo';
+import { parseMountId, findMountById } from '../lib/by-id';
 import { parseColumns, formatJson, formatTable, Column } from './columns';
 import { executorFromEnv } from '../exec/run';
 
@@ -29,12 +31,28 @@ interface ListFormat {
   columns?: string;
   /** --list: a flat JSON list instead of the tree. */
   flat: boolean;
+  /** --id N / --uniq-id N: only the mount with that ID (the value as given, and which kind). */
+  byId?: { value: string; unique: boolean };
 }
 
 function list(prog: string, out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
   // Only the lister is loaded (and koffi for listmount/statmount, see lib/mount-table.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { listMounts, formatListing, formatListingEntries, labelOfSource, LIST_FIELDS } = require('../lib/list') as typeof import('../lib/list');
+  let one: MountEntry | undefined;
+  if (format.byId) {
+    // One mount, by its ID: a unique ID is one statmount(2), no table read.
+    const spec = parseMountId(format.byId.value, format.byId.unique);
+    try {
+      if (!spec) throw new RequestError({ code: 'bad-mount-id', value: format.byId.value });
+      one = findMountById(spec);
+    } catch (e) {
+      if (!(e instanceof RequestError)) throw e;
+      const r = requestErrorReport(prog, e);
+      out.stderr(r.err);
+      return r.rc;
+    }
+  }
   if (format.json || format.columns !== undefined) {
     let cols: Column[];
     try {
@@ -44,15 +62,20 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
       return EXIT.USAGE;
     }
     // PROPAGATION shows shared/slave/unbindable: asked for only when it is a column.
-    const table = readMountTable(cols.includes('PROPAGATION') ? [...LIST_FIELDS, 'optional'] : LIST_FIELDS, true);
+    const table = one ? new MountTable([one], false) : readMountTable(cols.includes('PROPAGATION') ? [...LIST_FIELDS, 'optional'] : LIST_FIELDS, true);
     const mounts = listMounts({ types }, table);
     if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
     return EXIT.SUCCESS;
   }
+  const labelOf = labels ? labelOfSource : undefined;
+  if (one) {
+    const text = formatListingEntries([one], readUtab(), types, labelOf);
+    if (text) out.stdout([text.slice(0, -1)]);
+    return EXIT.SUCCESS;
+  }
   // The classic listing: one pass over the mountinfo text, or over statmount's entries.
   const raw = readRawTable(LIST_FIELDS, true);
-  const labelOf = labels ? labelOfSource : undefined;
   const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf)
     : formatListingEntries(raw.entries, readUtab(), types, labelOf);
   if (text) out.stdout([text.slice(0, -1)]);
@@ -282,6 +305,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   }
 
   const req: MountRequest = { ...base };
+  // --id/--uniq-id list one mount: nothing else to do with them.
+  if ((has(ordered, 'id') || has(ordered, 'uniq-id')) && (positional.length || source !== undefined || targetOpt !== undefined)) return badUsage();
   if (positional.length === 0) {
     if (source === undefined && targetOpt === undefined) {
       const json = has(ordered, 'json');
@@ -290,7 +315,9 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       const optionList = json ? optionSequence(ordered.filter((o) => o.key !== 'o')) : options;
       if (optionList.length || operation || makeFlags || has(ordered, 'O')) return badUsage();
       try {
-        return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list') });
+        const idOpt = ordered.filter((o) => o.key === 'id' || o.key === 'uniq-id').pop();
+        const byId = idOpt && { value: idOpt.value ?? '', unique: idOpt.key === 'uniq-id' };
+        return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list'), byId });
       } catch (e) {
         return mtabError(prog, out, e);
       }

@@ -110,6 +110,8 @@ export const MOUNT: CommandSpec<MountOptionSpec, MountExclusive> = {
     { long: ['dry-run'], arg: 'none', own: true, help: { text: 'print the system calls the command would make, make none' } },
     { long: ['json'], arg: 'none', own: true, help: { text: "list mounts in findmnt's JSON format" } },
     { long: ['list'], arg: 'none', own: true, help: { text: 'with --json: a flat list instead of the tree' } },
+    { long: ['id'], arg: 'required', own: true, help: { value: '<num>', text: 'list only the mount with this mount ID' } },
+    { long: ['uniq-id'], arg: 'required', own: true, help: { value: '<num>', text: 'list only the mount with this 64-bit mount ID' } },
   ],
 };
 
@@ -128,7 +130,7 @@ export function mountHelpPage(p: string): HelpLine[] {
     'Options:',
     ...optionLines('a', 'c', 'f', 'F', 'T', 'i', 'l', 'm', 'n', 'options-mode', 'options-source', 'options-source-force',
       'onlyonce', 'o', 'O', 'r', 't', 'source', 'target', 'target-prefix', 'v', 'w', 'N', 's', 'map-users', 'map-groups',
-      'dry-run', 'json', 'list', 'output'),
+      'dry-run', 'json', 'list', 'output', 'id', 'uniq-id'),
     '',
     ...optionLines('h', 'V'),
     '',

@@ -47,6 +47,8 @@ export const UMOUNT: CommandSpec<UmountOptionSpec, UmountExclusive> = {
     // util-linux master (after 2.42): not mounted or not there is success, silently (root only).
     // Own: util-linux 2.42 reads every other long option (and its abbreviations) as before.
     { short: 'g', long: ['graceful'], arg: 'none', own: true, help: { text: 'exit successfully if the target is not mounted' } },
+    { long: ['id'], arg: 'required', own: true, help: { value: '<num>', text: 'unmount the mount with this mount ID' } },
+    { long: ['uniq-id'], arg: 'required', own: true, help: { value: '<num>', text: 'unmount the mount with this 64-bit mount ID' } },
   ],
 };
 
@@ -61,7 +63,7 @@ export function umountHelpPage(p: string): HelpLine[] {
     'Unmount filesystems.',
     '',
     'Options:',
-    ...optionLines('a', 'A', 'c', 'd', 'fake', 'f', 'i', 'n', 'l', 'O', 'R', 'r', 't', 'v', 'q', 'g', 'N'),
+    ...optionLines('a', 'A', 'c', 'd', 'fake', 'f', 'i', 'n', 'l', 'O', 'R', 'r', 't', 'v', 'q', 'g', 'N', 'id', 'uniq-id'),
     '',
     ...optionLines('h', 'V'),
     '',

@@ -9,7 +9,8 @@ import type { UtabUpdateError } from '../tables/utab';
 import { umountUsage, versionLine } from './usage';
 import { Output } from './output';
 import { UmountFailure, isNothingToUnmount } from '../lib/errors';
-import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, UmountRequest, UmountResult } from '../lib/umount';
+import { umountSpec, umountRecursiveSteps, umountAllTargetsSteps, umountAllSteps, umountById, UmountRequest, UmountResult } from '../lib/umount';
+import { parseMountId, mountToUnmount } from '../lib/by-id';
 import { runInterruptibly } from './signals';
 import { Tables } from '../lib/tables';
 import { enterNamespace, tryNamespace } from '../lib/namespace';
@@ -37,6 +38,38 @@ function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boo
   if (line === undefined) throw e;
   out.stderr([line]);
   return EXIT.FAIL;
+}
+
+/** tsumount --id/--uniq-id: one mount named by its ID (with -R, its subtree). */
+function umountByIdMain(prog: string, out: Output, unique: boolean, value: string, recursive: boolean, req: UmountRequest,
+  tables: Tables, verbose: boolean, quiet: boolean, graceful: boolean): number | Promise<number> {
+  const spec = parseMountId(value, unique);
+  try {
+    if (!spec) throw new RequestError({ code: 'bad-mount-id', value });
+    if (!recursive) {
+      const r = umountById(spec, req, tables);
+      if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
+      if (r.helperStatus !== undefined) return r.helperStatus;
+      if (r.utabError) {
+        const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
+        out.stderr([u.line]);
+        return u.code;
+      }
+      if (verbose) out.stderr([successLine(prog, r)]);
+      return 0;
+    }
+    const target = mountToUnmount(spec).target;
+    let code = 0;
+    return runInterruptibly(umountRecursiveSteps(target, req, tables, (r) => {
+      if (r.utabError) {
+        const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
+        out.stderr([u.line]);
+        code = Math.max(code, u.code);
+      } else if (verbose) out.stderr([successLine(prog, r)]);
+    })).then(() => code, (e: unknown) => failure(prog, out, e, target, quiet, graceful));
+  } catch (e) {
+    return failure(prog, out, e, value, quiet, graceful);
+  }
 }
 
 /**
@@ -101,6 +134,15 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         if (verbose) out.stdout([SAY.entry(e.target, 'ignored')]);
       })).then((rc) => rc, (e: unknown) => mtabError(prog, out, e));
     }
+  }
+  // --id N / --uniq-id N: the mount with that ID instead of a spec (with -R, it and what is below it).
+  const idOpt = ordered.filter((o) => o.key === 'id' || o.key === 'uniq-id').pop();
+  if (idOpt !== undefined) {
+    if (positional.length || has(ordered, 'A')) {
+      out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);
+      return EXIT.USAGE;
+    }
+    return umountByIdMain(prog, out, idOpt.key === 'uniq-id', idOpt.value ?? '', has(ordered, 'R'), req, tables, verbose, quiet, graceful);
   }
   if (positional.length === 0) {
     out.stderr([`${prog}: ${SAY.badUsage}`, tryHelp(prog)]);

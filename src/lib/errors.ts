@@ -36,7 +36,7 @@ export class UmountFailure extends Error {
  * user's "not mounted") is not excused.
  */
 export function isNothingToUnmount(e: unknown): boolean {
-  if (e instanceof RequestError) return e.code === 'not-found';
+  if (e instanceof RequestError) return e.code === 'not-found' || e.code === 'no-such-mount-id';
   return e instanceof UmountFailure && (e.error.errno === 22 || e.error.errno === 2); // EINVAL ENOENT
 }
 

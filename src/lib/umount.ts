@@ -18,6 +18,7 @@ import { findHelper, runHelper, anyUmountHelper } from '../exec/helper';
 import { Tables } from './tables';
 import { canonical, isDirectory, isRegularFile, lstat } from './paths';
 import { UmountFailure } from './errors';
+import { MountIdSpec, mountToUnmount } from './by-id';
 import { UMOUNT_FIELDS } from './mount-table';
 
 const USER_IDS = { userId, groupId };
@@ -270,6 +271,15 @@ function umountTarget(e: MountEntry, req: UmountRequest, tables: Tables): Umount
 
 function hasUtabEntry(target: string, tables: Tables): boolean {
   return tables.utab().some((u) => u.target === target);
+}
+
+/**
+ * Unmount the mount with this ID (tsumount --id/--uniq-id): only while it is the topmost mount on its
+ * mount point, which is what umount2() of that path reaches (a covered mount is refused, untouched).
+ */
+export function umountById(spec: MountIdSpec, req: UmountRequest, tables: Tables): UmountResult {
+  const e = mountToUnmount(spec);
+  return umountFound({ target: e.target, entry: e }, req, tables);
 }
 
 /** umount -R: every mount below the target (deepest first), then the target; stops at the first failure. */

@@ -96,7 +96,15 @@ export type RequestProblem =
   /** umount: the path is not a mount point (a non-root user's view). */
   | { code: 'not-mounted' }
   /** umount: nothing mounted matches the spec. */
-  | { code: 'not-found' };
+  | { code: 'not-found' }
+  /** --id/--uniq-id: no mount in this namespace has that ID (`id`: "ID 42", "unique ID 2147483690"). */
+  | { code: 'no-such-mount-id'; id: string }
+  /** --uniq-id on a kernel without statmount(2) (Linux older than 6.8). */
+  | { code: 'mount-id-unsupported' }
+  /** --id/--uniq-id: the mount is no longer the topmost at its mount point (covered or moved). */
+  | { code: 'mount-id-covered'; id: string; target: string }
+  /** --id/--uniq-id with a value that is not a mount ID. */
+  | { code: 'bad-mount-id'; value: string };
 
 export type RequestErrorCode = RequestProblem['code'];
 

@@ -227,6 +227,12 @@ out.umountNotMounted = err(() => lib.umount(D + '/e'));
 out.umountMissing = err(() => lib.umount(D + '/missing'));
 out.umountGraceful = [lib.umount(D + '/e', { graceful: true }), lib.umount(D + '/missing', { graceful: true }),
   lib.umount(D + '/e', { graceful: true, recursive: true })];
+out.byIdMissing = err(() => lib.mountById({ id: 4000000000 }));
+out.umountByIdGraceful = lib.umountById({ uniqueId: 5n }, { graceful: true });
+lib.mount('mc-byid', D + '/b', 'tmpfs', { executor });
+const byIdEntry = lib.mountById({ id: lib.findMount(D + '/b').id });
+out.byId = { target: byIdEntry.target, source: byIdEntry.source };
+out.umountById = lib.umountById({ id: byIdEntry.id }).map((r) => r.target);
 out.badOptionSyntax = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: '=x', executor }));
 out.badMode = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: 'X-mount.mode=abc', executor }));
 out.unknownOwner = err(() => lib.mount('mc-e', D + '/e', 'tmpfs', { options: 'X-mount.owner=no-such-user-here', executor }));
@@ -311,6 +317,10 @@ for (const executor of ['auto', 'mount2']) {
     t.like(out.umountNotMounted.error, { class: 'MountError', syscall: 'umount2', code: 'EINVAL', errno: 22, target: '$W/e' });
     t.like(out.umountMissing.error, { syscall: 'umount2', code: 'ENOENT', errno: 2 });
     t.deepEqual(out.umountGraceful, [[], [], []], 'graceful: nothing mounted there is no error');
+    t.like(out.byIdMissing, { class: 'RequestError', code: 'no-such-mount-id' });
+    t.deepEqual(out.umountByIdGraceful, []);
+    t.deepEqual(out.byId, { target: '$W/b', source: 'mc-byid' });
+    t.deepEqual(out.umountById, ['$W/b']);
     const refused = (o, problem, spec) => {
       t.like(o, { class: 'RequestError', name: 'RequestError', isRequestError: true, isMountFailure: false, code: problem.code, spec });
       t.deepEqual(o.problem, problem);

@@ -101,6 +101,26 @@ tm --json --list -o target,id`,
     },
   },
   {
+    name: 'by-id',
+    title: '--id / --uniq-id: only that mount, classic and --json; no such ID, a bad one, and with a target refused',
+    script: `${JSON_SETUP}
+IB=$(awk -v t=$D/a/b '$5 == t { print $1 }' /proc/self/mountinfo)
+UC=$("$TSM_NODE" -e 'console.log(String(require(process.argv[1]).mountIdOf(process.argv[2])))' "$(dirname "$TSM_BIN_MOUNT")/../dist/sys/statmount.js" $D/c)
+tm --id $IB
+tm --json --uniq-id $UC -o target,source,propagation
+tm --id 4000000000
+tm --uniq-id 12x
+tm --id $IB $D/c`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 0, 1, 1, 1]);
+      t.deepEqual(r.steps[0].out, ['mc-jb on $D/a/b type tmpfs (rw,nosuid,relatime,size=1024k)']);
+      t.deepEqual(JSON.parse(r.steps[1].stdout), { filesystems: [{ target: '$D/c', source: 'mc-jc', propagation: 'shared' }] });
+      t.is(r.steps[2].stderr, 'tsmount: no mount with ID 4000000000\n');
+      t.is(r.steps[3].stderr, "tsmount: invalid mount ID: '12x'\n");
+      t.regex(r.steps[4].stderr, /^tsmount: bad usage\n/);
+    },
+  },
+  {
     name: 'json-type-filter',
     title: '--json -t ext2: the filtered list, label and uuid columns',
     script: `${JSON_SETUP}

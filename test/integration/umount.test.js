@@ -187,6 +187,42 @@ tu -g $D/m`,
     ]),
   },
   {
+    name: 'by-id',
+    title: 'umount --id / --uniq-id: the mount with that ID; a covered one is refused untouched; -R takes its subtree',
+    script: `mkdir a b c; smount -t tmpfs mc-ia $D/a; smount -t tmpfs mc-ib $D/b; smount -t tmpfs mc-ic $D/c
+mkdir c/d; smount -t tmpfs mc-id $D/c/d
+IA=$(awk -v t=$D/a '$5 == t { print $1 }' /proc/self/mountinfo)
+uid() { "$TSM_NODE" -e 'console.log(String(require(process.argv[1]).mountIdOf(process.argv[2])))' "$(dirname "$TSM_BIN_MOUNT")/../dist/sys/statmount.js" "$1"; }
+UB=$(uid $D/b); UC=$(uid $D/c)
+smount -t tmpfs mc-cover $D/b
+tu -v --id $IA
+tu --uniq-id $UB
+sumount $D/b
+tu -v --uniq-id $UB
+tu -R -v --uniq-id $UC
+tu --id $IA
+tu -g --id $IA
+tu --uniq-id x1
+tu --id $IA $D/a`,
+    check: (t, r) => {
+      const ids = r.transcript.filter((l) => l.startsWith('$ ')).map((l) => l.replace(/\d+/g, 'N'));
+      t.deepEqual(ids, ['$ umount -v --id N', '$ umount --uniq-id N', '$ umount -v --uniq-id N', '$ umount -R -v --uniq-id N',
+        '$ umount --id N', '$ umount -g --id N', '$ umount --uniq-id xN', '$ umount --id N $D/a']);
+      const rest = r.transcript.filter((l) => !l.startsWith('$ ')).map((l) => l.replace(/ID \d+/g, 'ID N'));
+      t.deepEqual(rest, [
+        'rc 0', '2> umount: $D/a (mc-ia) unmounted',
+        'rc 32', '2> umount: the mount with unique ID N is not the topmost on $D/b; nothing unmounted',
+        'rc 0', '2> umount: $D/b (mc-ib) unmounted',
+        'rc 0', '2> umount: $D/c/d unmounted', '2> umount: $D/c unmounted',
+        'rc 1', '2> umount: no mount with ID N',
+        'rc 0',
+        'rc 1', "2> umount: invalid mount ID: 'x1'",
+        'rc 1', '2> umount: bad usage', "2> Try 'tsumount --help' for more information.",
+        '== final state',
+      ]);
+    },
+  },
+  {
     name: 'not-mounted',
     title: 'umount of a directory that is not mounted',
     script: 'mkdir d; tu $D/d',

@@ -32,7 +32,7 @@ const COMMANDS = [
       'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave', 'make-rprivate', 'make-runbindable',
       'map-groups', 'map-users', 'mkdir', 'no-canonicalize', 'internal-only', 'show-labels', 'target', 'target-prefix',
       'source', 'onlyonce', 'options-mode', 'options-source', 'options-source-force', 'namespace'],
-    own: ['output', 'dry-run', 'json', 'list'],
+    own: ['output', 'dry-run', 'json', 'list', 'id', 'uniq-id'],
     // excl[] as util-linux declares it (by key)
     excl: [['B', 'M', 'R'], ['L', 'U', 'source']],
   },
@@ -46,7 +46,7 @@ const COMMANDS = [
     optstring: 'aAcdfghilnqRrO:t:vVN:',
     longopts: ['all', 'all-targets', 'detach-loop', 'fake', 'force', 'help', 'internal-only', 'lazy', 'no-canonicalize',
       'no-mtab', 'quiet', 'read-only', 'recursive', 'test-opts', 'types', 'verbose', 'version', 'namespace'],
-    own: ['graceful'],
+    own: ['graceful', 'id', 'uniq-id'],
     // { 'O','R','t' } without -O: err_exclusive_options() never reaches -O in umount.c's unsorted rows
     excl: [['A', 'a'], ['R', 'a'], ['R', 't'], ['R', 'r']],
   },
