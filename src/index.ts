@@ -3,6 +3,7 @@
 import { mountRequest as runMountRequest, MountRequest, MountResult, planRequest, isAlreadyMounted } from './lib/mount';
 import { HelperFailure, isNothingToUnmount } from './lib/errors';
 import { findMountById, MountIdSpec } from './lib/by-id';
+import { idmapsOf, MountIdmaps } from './lib/idmaps';
 import { umountById as umountByIdImpl } from './lib/umount';
 import { parseSize } from './options/size';
 import { umountSpec, umountRecursive, UmountRequest, UmountResult, findMountFor } from './lib/umount';
@@ -28,6 +29,8 @@ export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMoun
   OptionItem, ResolvedOptions, OptionDef };
 export type { Plan, Step } from './plan/types';
 export type { MountIdSpec } from './lib/by-id';
+export type { MountIdmaps } from './lib/idmaps';
+export { IdmapsUnavailable } from './lib/idmaps';
 export type { ScopedMount, TempMount } from './lib/scoped';
 
 /** Options shared by the convenience functions. */
@@ -196,6 +199,16 @@ export function umountById(spec: MountIdSpec, o: UmountRequest & { graceful?: bo
     if (o.graceful && isNothingToUnmount(e)) return [];
     throw e;
   }
+}
+
+/**
+ * The ID mappings of a mount (`findMount()`, `listMounts()` entries): `{ uid, gid }`, each mapping
+ * "inside:outside:count" as the caller's namespace sees it; empty lists for a mount that is not
+ * ID-mapped (no system call then), undefined when the mount is gone or covered. Throws
+ * IdmapsUnavailable on kernels whose statmount(2) cannot report them (before Linux 6.15).
+ */
+export function mountIdmaps(e: MountEntry): MountIdmaps | undefined {
+  return idmapsOf(e);
 }
 
 /** Parse a comma-separated option string as util-linux does (quotes, `\,`). */

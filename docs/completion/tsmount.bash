@@ -104,7 +104,8 @@ _tsmount() {
         runbindable auto noauto user nouser users nousers owner noowner group nogroup _netdev nofail
         comment= uhelper= helper= loop loop= offset= sizelimit= uid= gid= X-mount.mkdir X-mount.mkdir=
         X-mount.owner= X-mount.group= X-mount.mode= X-mount.subdir= X-mount.idmap= X-mount.noloop'
-    local columns='SOURCE TARGET FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS PROPAGATION ID PARENT LABEL UUID'
+    local columns='SOURCE TARGET FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS PROPAGATION ID PARENT LABEL UUID
+        UIDMAP GIDMAP'
 
     case $prev in
         -t|--types)

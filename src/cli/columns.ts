@@ -3,9 +3,10 @@
 import { ListedMount } from '../lib/list';
 import { propagationOf } from '../tables/mountinfo';
 import { probeForListing } from '../devices/identify';
+import { idmapsOf, IdmapsUnavailable } from '../lib/idmaps';
 
 export const COLUMNS = ['SOURCE', 'TARGET', 'FSTYPE', 'OPTIONS', 'VFS-OPTIONS', 'FS-OPTIONS', 'PROPAGATION', 'ID', 'PARENT',
-  'LABEL', 'UUID'] as const;
+  'LABEL', 'UUID', 'UIDMAP', 'GIDMAP'] as const;
 export type Column = (typeof COLUMNS)[number];
 export const DEFAULT_COLUMNS: Column[] = ['TARGET', 'SOURCE', 'FSTYPE', 'OPTIONS'];
 
@@ -25,6 +26,24 @@ export function parseColumns(spec: string | undefined): Column[] {
 
 type Value = string | number | null;
 
+/** Set when a UIDMAP/GIDMAP cell could not be filled because the kernel cannot say (the CLI warns once). */
+let idmapsUnavailable = false;
+export function idmapColumnsUnavailable(): boolean {
+  return idmapsUnavailable;
+}
+
+function idmapCell(m: ListedMount, which: 'uid' | 'gid'): Value {
+  if (idmapsUnavailable) return null;
+  try {
+    const maps = idmapsOf(m.entry);
+    return maps && maps[which].length ? maps[which].join(',') : null;
+  } catch (e) {
+    if (!(e instanceof IdmapsUnavailable)) throw e;
+    idmapsUnavailable = true;
+    return null;
+  }
+}
+
 function cell(m: ListedMount, c: Column, probe: () => { label?: string; uuid?: string }): Value {
   const e = m.entry;
   switch (c) {
@@ -39,6 +58,8 @@ function cell(m: ListedMount, c: Column, probe: () => { label?: string; uuid?: s
     case 'PARENT': return e.parent;
     case 'LABEL': return probe().label ?? null;
     case 'UUID': return probe().uuid ?? null;
+    case 'UIDMAP': return idmapCell(m, 'uid');
+    case 'GIDMAP': return idmapCell(m, 'gid');
   }
 }
 

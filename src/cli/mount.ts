@@ -18,7 +18,7 @@ import { readMountTable, readRawTable } from '../lib/mount-table';
 import { readUtab } from '../tables/utab';
 import { MountEntry, MountTable } from '../tables/mountinfo';
 import { parseMountId, findMountById } from '../lib/by-id';
-import { parseColumns, formatJson, formatTable, Column } from './columns';
+import { parseColumns, formatJson, formatTable, Column, idmapColumnsUnavailable } from './columns';
 import { executorFromEnv } from '../exec/run';
 
 function all(ordered: OrderedOption[], key: string): string[] {
@@ -66,6 +66,7 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
     const mounts = listMounts({ types }, table);
     if (format.json) out.stdout([formatJson(mounts, cols, format.flat, new Map(table.entries.map((e) => [e.id, e.parent])))]);
     else out.stdout(formatTable(mounts, cols));
+    if (idmapColumnsUnavailable()) out.stderr([`${prog}: UIDMAP, GIDMAP: statmount(2) cannot report ID mappings before Linux 6.15; left empty`]);
     return EXIT.SUCCESS;
   }
   const labelOf = labels ? labelOfSource : undefined;

@@ -14,14 +14,14 @@ import type { MountEntry, MountField } from '../tables/mountinfo';
 
 export const SM = {
   SB_BASIC: 0x1, MNT_BASIC: 0x2, PROPAGATE_FROM: 0x4, MNT_ROOT: 0x8, MNT_POINT: 0x10, FS_TYPE: 0x20,
-  MNT_OPTS: 0x80, FS_SUBTYPE: 0x100, SB_SOURCE: 0x200, SUPPORTED_MASK: 0x1000,
+  MNT_OPTS: 0x80, FS_SUBTYPE: 0x100, SB_SOURCE: 0x200, SUPPORTED_MASK: 0x1000, MNT_UIDMAP: 0x2000, MNT_GIDMAP: 0x4000,
 } as const;
 
 // struct statmount: byte offsets of the fields read here, and of the string area.
 const OFF = {
   size: 0, mntOpts: 4, mask: 8, devMajor: 16, devMinor: 20, sbFlags: 32, fsType: 36, mntId: 40, mntIdOld: 56,
   parentId: 48, parentIdOld: 60, attr: 64, propagation: 72, peerGroup: 80, master: 88, propagateFrom: 96, mntRoot: 104, mntPoint: 108,
-  fsSubtype: 120, sbSource: 124, supportedMask: 144, str: 512,
+  fsSubtype: 120, sbSource: 124, supportedMask: 144, uidmapNum: 152, uidmap: 156, gidmapNum: 160, gidmap: 164, str: 512,
 } as const;
 
 /** The statmount fields behind each MountEntry field (id and parent are always there: MNT_BASIC). */
@@ -265,3 +265,51 @@ export function* statmountEach(ids: Buffer, fields: readonly MountField[]): Gene
   }
 }
 
+
+/** An ID-mapped mount's mappings, as the caller's namespace sees them: "inside outside count" each. */
+export interface Idmaps {
+  uid: string[];
+  gid: string[];
+}
+
+/**
+ * The ID mappings of the mount with this unique ID (statmount MNT_UIDMAP/MNT_GIDMAP, Linux 6.15+):
+ * empty lists for a mount that is not ID-mapped, undefined when the mount is gone. Throws
+ * MountError(ENOSYS) on a kernel that cannot report them.
+ */
+export function statmountIdmaps(id: bigint): Idmaps | undefined {
+  const mask = SM.MNT_BASIC | SM.SUPPORTED_MASK | SM.MNT_UIDMAP | SM.MNT_GIDMAP;
+  setRequest(mask, Number(id & 0xffffffffn), Number(id >> 32n));
+  const call = statmountCaller();
+  for (;;) {
+    const err = -call(req, answer.buf);
+    if (err === E.EOVERFLOW && answer.buf.length < 1 << 24) {
+      answer = new Answer(answer.buf.length * 4);
+      continue;
+    }
+    if (err === E.ENOENT) return undefined;
+    if (err) throw new MountError({ syscall: 'statmount', errno: err });
+    break;
+  }
+  const u32 = answer.u32;
+  const got = u32[W(OFF.mask)];
+  const supported = got & SM.SUPPORTED_MASK ? u32[W(OFF.supportedMask)] : 0;
+  if ((supported & (SM.MNT_UIDMAP | SM.MNT_GIDMAP)) !== (SM.MNT_UIDMAP | SM.MNT_GIDMAP)) {
+    throw new MountError({ syscall: 'statmount', errno: E.ENOSYS });
+  }
+  const size = Math.min(u32[W(OFF.size)], answer.buf.length);
+  // Each list: `num` NUL-terminated "inside outside count" strings from its offset in the string area.
+  const list = (bit: number, numOff: number, strOff: number): string[] => {
+    if (!(got & bit)) return [];
+    const out: string[] = [];
+    let at = OFF.str + u32[W(strOff)];
+    for (let i = u32[W(numOff)]; i > 0 && at < size; i--) {
+      const end = answer.buf.indexOf(0, at);
+      const stop = end < 0 || end > size ? size : end;
+      out.push(answer.buf.toString('latin1', at, stop));
+      at = stop + 1;
+    }
+    return out;
+  };
+  return { uid: list(SM.MNT_UIDMAP, OFF.uidmapNum, OFF.uidmap), gid: list(SM.MNT_GIDMAP, OFF.gidmapNum, OFF.gidmap) };
+}

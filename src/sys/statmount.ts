@@ -11,7 +11,8 @@ import { requestFor, statmountRaw, StatmountEntry } from './statmount-answer';
 import { ALL_FIELDS } from '../tables/mountinfo';
 import type { MountField } from '../tables/mountinfo';
 
-export { StatmountEntry, statmountId, statmountEach, sampleHasSlave } from './statmount-answer';
+export { StatmountEntry, statmountId, statmountEach, sampleHasSlave, statmountIdmaps } from './statmount-answer';
+export type { Idmaps } from './statmount-answer';
 export { ALL_FIELDS } from '../tables/mountinfo';
 export { listMountIds, LSMT_ROOT } from './listmount';
 

@@ -121,6 +121,27 @@ tm --id $IB $D/c`,
     },
   },
   {
+    name: 'idmap-columns',
+    title: 'UIDMAP/GIDMAP: an ID-mapped mount\'s mappings (statmount, 6.15+); empty for others; without statmount: empty and said once',
+    script: `mkdir a b c; smount -t tmpfs mc-ma $D/a
+tm -B -o X-mount.idmap='u:0:1000:1 g:0:2000:5 u:1:100000:10' $D/a $D/b
+tm -B $D/a $D/c
+tm --json --list -o target,uidmap,gidmap -t tmpfs
+TSMOUNT_FAULT=statmount=ENOSYS tm --output TARGET,UIDMAP -t tmpfs`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 0, 0, 0]);
+      const mine = JSON.parse(r.steps[2].stdout).filesystems.filter((n) => n.target.startsWith('$D/'));
+      t.deepEqual(mine, [
+        { target: '$D/a', uidmap: null, gidmap: null },
+        { target: '$D/b', uidmap: '0:1000:1,1:100000:10', gidmap: '0:2000:5' },
+        { target: '$D/c', uidmap: null, gidmap: null },
+      ]);
+      const rows = r.steps[3].out.filter((l) => l.startsWith('$D/'));
+      t.deepEqual(rows, ['$D/a', '$D/b', '$D/c']);
+      t.is(r.steps[3].stderr, 'tsmount: UIDMAP, GIDMAP: statmount(2) cannot report ID mappings before Linux 6.15; left empty\n');
+    },
+  },
+  {
     name: 'json-type-filter',
     title: '--json -t ext2: the filtered list, label and uuid columns',
     script: `${JSON_SETUP}
