@@ -29,6 +29,8 @@ export type { MountRequest, MountResult, UmountRequest, UmountResult, ListedMoun
   OptionItem, ResolvedOptions, OptionDef };
 export type { Plan, Step } from './plan/types';
 export type { MountIdSpec } from './lib/by-id';
+export { watchMounts, waitForMount, diffTables } from './lib/watch';
+export type { MountEvent, MountAction, WatchOptions, WatchSource } from './lib/watch';
 export type { MountIdmaps } from './lib/idmaps';
 export { IdmapsUnavailable } from './lib/idmaps';
 export type { ScopedMount, TempMount } from './lib/scoped';

@@ -96,7 +96,8 @@ _tsmount() {
         --make-private --make-unbindable --make-rshared --make-rslave --make-rprivate
         --make-runbindable --map-groups --map-users -m --mkdir -c --no-canonicalize -i --internal-only
         -l --show-labels --target --target-prefix --source --onlyonce --options-mode --options-source
-        --options-source-force -N --namespace -s --output --dry-run --json --list --id --uniq-id'
+        --options-source-force -N --namespace -s --output --dry-run --json --list --id --uniq-id --poll
+        --first-only --timeout --wait'
     local mntopts='defaults ro rw ro=vfs ro=fs ro=recursive rw=recursive nosuid suid nodev dev noexec
         exec nosymfollow symfollow nodiratime diratime noatime atime relatime norelatime strictatime
         nostrictatime sync async dirsync mand nomand lazytime nolazytime silent loud iversion
@@ -134,8 +135,10 @@ _tsmount() {
             COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
             [[ $cur == /* ]] && _tsmount_files "$cur"
             return ;;
-        -L|--label|-U|--uuid|--map-users|--map-groups|--uniq-id)
+        -L|--label|-U|--uuid|--map-users|--map-groups|--uniq-id|--timeout)
             return ;;
+        --wait)
+            _tsmount_dirs "$cur"; return ;;
         --id)
             COMPREPLY=($(compgen -W "$(cut -d' ' -f1 /proc/self/mountinfo 2>/dev/null)" -- "$cur")); return ;;
     esac

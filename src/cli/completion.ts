@@ -73,7 +73,8 @@ const MOUNT_VALUES: readonly ValueArm[] = [
   { keys: ['options-mode'], completes: { lines: [`COMPREPLY=($(compgen -W 'prepend append replace ignore' -- "$cur")); return ;;`] } },
   { keys: ['options-source'], completes: { lines: [`_tsmount_list "$cur" 'fstab mtab disable'; return ;;`] } },
   { keys: ['N'], completes: NAMESPACE },
-  { keys: ['L', 'U', 'map-users', 'map-groups', 'uniq-id'], completes: NOTHING },
+  { keys: ['L', 'U', 'map-users', 'map-groups', 'uniq-id', 'timeout'], completes: NOTHING },
+  { keys: ['wait'], completes: { lines: ['_tsmount_dirs "$cur"; return ;;'] } },
   { keys: ['id'], completes: MOUNT_IDS },
   // --source <device>: a file, as an operand
   { keys: ['source'], completes: null },

@@ -102,6 +102,35 @@ function optionNamed(strings: readonly string[], name: string): boolean {
   return strings.some((o) => parseOptions(o).some((it) => it.name === name));
 }
 
+/** --poll[=LIST] [--first-only] [--timeout MS] [TARGET], or --wait TARGET [--timeout MS]. */
+function watchCommand(prog: string, out: Output, ordered: OrderedOption[], positional: readonly string[], verbose: boolean,
+  badUsage: () => number): number | Promise<number> {
+  const timeoutValue = last(ordered, 'timeout');
+  let timeoutMs: number | undefined;
+  if (timeoutValue !== undefined) {
+    if (!/^\d{1,9}$/.test(timeoutValue)) {
+      out.stderr([`${prog}: ${SAY.badTimeout(timeoutValue)}`]);
+      return EXIT.USAGE;
+    }
+    timeoutMs = Number(timeoutValue);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const w = require('./watch') as typeof import('./watch');
+  const waitFor = last(ordered, 'wait');
+  if (waitFor !== undefined) {
+    if (positional.length || has(ordered, 'poll')) return badUsage();
+    return w.waitMain(prog, out, waitFor, timeoutMs, verbose);
+  }
+  if (positional.length > 1) return badUsage();
+  const list = last(ordered, 'poll');
+  const actions = w.parseActions(list);
+  if (list && !actions) {
+    out.stderr([`${prog}: ${SAY.badPollActions(list)}`]);
+    return EXIT.USAGE;
+  }
+  return w.pollMain(out, { actions, target: positional[0], firstOnly: has(ordered, 'first-only'), timeoutMs, json: has(ordered, 'json') });
+}
+
 /** Turn a failure of one mount into output; returns the exit code. */
 export function reportMountError(prog: string, out: Output, e: unknown, verbose: boolean): number {
   if (e instanceof MountFailure) {
@@ -306,6 +335,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
   }
 
   const req: MountRequest = { ...base };
+  // --poll / --wait: watch the mount table (cli/watch.ts); nothing is mounted.
+  if (has(ordered, 'poll') || has(ordered, 'wait')) return watchCommand(prog, out, ordered, positional, verbose, badUsage);
   // --id/--uniq-id list one mount: nothing else to do with them.
   if ((has(ordered, 'id') || has(ordered, 'uniq-id')) && (positional.length || source !== undefined || targetOpt !== undefined)) return badUsage();
   if (positional.length === 0) {

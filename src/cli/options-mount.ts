@@ -112,6 +112,10 @@ export const MOUNT: CommandSpec<MountOptionSpec, MountExclusive> = {
     { long: ['list'], arg: 'none', own: true, help: { text: 'with --json: a flat list instead of the tree' } },
     { long: ['id'], arg: 'required', own: true, help: { value: '<num>', text: 'list only the mount with this mount ID' } },
     { long: ['uniq-id'], arg: 'required', own: true, help: { value: '<num>', text: 'list only the mount with this 64-bit mount ID' } },
+    { long: ['poll'], arg: 'optional', own: true, help: { value: '<list>', text: 'print mount, umount, remount and move events (as findmnt --poll)' } },
+    { long: ['first-only'], arg: 'none', own: true, help: { text: 'with --poll: stop after the first event' } },
+    { long: ['timeout'], arg: 'required', own: true, help: { value: '<ms>', text: 'with --poll or --wait: stop after so many milliseconds' } },
+    { long: ['wait'], arg: 'required', own: true, help: { value: '<target>', text: 'return when <target> is mounted (at once if it is)' } },
   ],
 };
 
@@ -130,7 +134,7 @@ export function mountHelpPage(p: string): HelpLine[] {
     'Options:',
     ...optionLines('a', 'c', 'f', 'F', 'T', 'i', 'l', 'm', 'n', 'options-mode', 'options-source', 'options-source-force',
       'onlyonce', 'o', 'O', 'r', 't', 'source', 'target', 'target-prefix', 'v', 'w', 'N', 's', 'map-users', 'map-groups',
-      'dry-run', 'json', 'list', 'output', 'id', 'uniq-id'),
+      'dry-run', 'json', 'list', 'output', 'id', 'uniq-id', 'poll', 'first-only', 'timeout', 'wait'),
     '',
     ...optionLines('h', 'V'),
     '',

@@ -13,12 +13,16 @@ import {
 import { cString, osPath, quoted } from './bytes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type KoffiFn = (...args: unknown[]) => number;
+type KoffiFn = ((...args: unknown[]) => number) & {
+  /** koffi's asynchronous form: the call runs on one of its worker threads, the callback on the event loop. */
+  async(...args: unknown[]): void;
+};
 interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
   ioctlInt: KoffiFn; read: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
+  fanotifyInit: KoffiFn; fanotifyMark: KoffiFn; poll: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -67,6 +71,9 @@ function load(): Bound {
     flock: C('flock', 'int', ['int', 'int']),
     setns: C('setns', 'int', ['int', 'int']),
     unshare: C('unshare', 'int', ['int']),
+    fanotifyInit: C('fanotify_init', 'int', ['uint', 'uint']),
+    fanotifyMark: C('fanotify_mark', 'int', ['int', 'uint', 'uint64_t', 'int', 'str']),
+    poll: C('poll', 'int', ['void *', 'ulong', 'int']),
   };
   const b = { errno: () => koffi.errno() } as Bound;
   for (const [name, make] of Object.entries(decls)) {
@@ -337,6 +344,39 @@ export function statmountCaller(): (req: Buffer, buf: Buffer) => number {
 /** listmount(2) into `ids` (room for `count` 64-bit IDs); returns how many it wrote. */
 export function sysListmount(req: Buffer, ids: Buffer, count: number): number {
   return query('listmount', {}, () => load().listmount(numbers().listmount, req, ids, count, 0));
+}
+
+/** fanotify_init(2): a notification group; returns its fd. */
+export function sysFanotifyInit(flags: number, eventFlags: number): number {
+  return query('fanotify_init', {}, () => load().fanotifyInit(flags >>> 0, eventFlags >>> 0));
+}
+
+/** fanotify_mark(2) on an object named by `dirFd` (a mount namespace fd with FAN_MARK_MNTNS). */
+export function sysFanotifyMark(fd: number, flags: number, mask: number, dirFd: number, path: string | null): void {
+  query('fanotify_mark', {}, () => load().fanotifyMark(fd, flags >>> 0, mask, dirFd, path));
+}
+
+/**
+ * Wait, off the event loop (poll(2) on one of koffi's worker threads), until `fd` is readable or
+ * `timeoutMs` passed: true when readable. Node cannot poll an arbitrary fd itself.
+ */
+export function sysPollReadable(fd: number, timeoutMs: number): Promise<boolean> {
+  const pfd = Buffer.alloc(8);
+  pfd.writeInt32LE(fd, 0);
+  pfd.writeInt16LE(1, 4); // POLLIN
+  return new Promise((resolve, reject) => {
+    load().poll.async(pfd, 1, timeoutMs, (err: unknown, n: number) => {
+      if (err) reject(err);
+      else resolve(n > 0 && (pfd.readInt16LE(6) & 1) !== 0);
+    });
+  });
+}
+
+/** read(2) of `fd` into `buf`; -errno on failure (EAGAIN from a non-blocking fd is no error here). */
+export function sysReadRaw(fd: number, buf: Buffer): number {
+  const b = load();
+  const n = b.read(fd, buf, buf.length);
+  return n < 0 ? -b.errno() : n;
 }
 
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {

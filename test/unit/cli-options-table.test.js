@@ -32,7 +32,7 @@ const COMMANDS = [
       'make-slave', 'make-private', 'make-unbindable', 'make-rshared', 'make-rslave', 'make-rprivate', 'make-runbindable',
       'map-groups', 'map-users', 'mkdir', 'no-canonicalize', 'internal-only', 'show-labels', 'target', 'target-prefix',
       'source', 'onlyonce', 'options-mode', 'options-source', 'options-source-force', 'namespace'],
-    own: ['output', 'dry-run', 'json', 'list', 'id', 'uniq-id'],
+    own: ['output', 'dry-run', 'json', 'list', 'id', 'uniq-id', 'poll', 'first-only', 'timeout', 'wait'],
     // excl[] as util-linux declares it (by key)
     excl: [['B', 'M', 'R'], ['L', 'U', 'source']],
   },
