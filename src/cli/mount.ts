@@ -77,8 +77,10 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
   }
   // The classic listing: one pass over the mountinfo text, or over statmount's entries.
   const raw = readRawTable(LIST_FIELDS, true);
-  const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf)
-    : formatListingEntries(raw.entries, readUtab(), types, labelOf);
+  // Written in chunks as the lines are made: a big table's listing is never held whole.
+  const sink = (chunk: string): void => out.stdout([chunk.slice(0, -1)]);
+  const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf, sink)
+    : formatListingEntries(raw.entries, readUtab(), types, labelOf, sink);
   if (text) out.stdout([text.slice(0, -1)]);
   return EXIT.SUCCESS;
 }

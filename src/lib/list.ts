@@ -70,9 +70,15 @@ function shown(path: string): string {
 class Listing {
   private readonly idx: UtabIndex;
   private readonly hasUtab: boolean;
-  private readonly parts: string[] = [];
+  private parts: string[] = [];
+  private size = 0;
 
-  constructor(utab: UtabEntry[], private readonly types?: string, private readonly labels?: (source: string) => string | undefined) {
+  /**
+   * `sink`: the lines are handed over in chunks of about CHUNK characters as they are made, and
+   * text() returns the rest: a listing of 50,000 mounts never holds all its output at once.
+   */
+  constructor(utab: UtabEntry[], private readonly types?: string, private readonly labels?: (source: string) => string | undefined,
+    private readonly sink?: (chunk: string) => void) {
     this.idx = new UtabIndex(utab);
     this.hasUtab = utab.length > 0;
   }
@@ -100,12 +106,20 @@ class Listing {
       if (l) out += ` [${l}]`;
     }
     this.parts.push(out);
+    if (this.sink && (this.size += out.length) >= CHUNK) {
+      this.sink(this.parts.join('\n') + '\n');
+      this.parts = [];
+      this.size = 0;
+    }
   }
 
   text(): string {
     return this.parts.length ? this.parts.join('\n') + '\n' : '';
   }
 }
+
+/** Characters of listing handed to a sink at a time. */
+const CHUNK = 64 * 1024;
 
 /** What the classic listing reads of each mount (statmount is asked for these only). */
 export const LIST_FIELDS: readonly MountField[] = ['target', 'source', 'fstype', 'vfsOptions', 'fsOptions'];
@@ -115,8 +129,9 @@ export const LIST_FIELDS: readonly MountField[] = ['target', 'source', 'fstype',
  * the lines, no entry objects, one output string. Equivalent to listMounts() + formatting, and
  * several times cheaper on 50,000-mount tables.
  */
-export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined): string {
-  const out = new Listing(utab, types, labels);
+export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined,
+  sink?: (chunk: string) => void): string {
+  const out = new Listing(utab, types, labels, sink);
   let start = 0;
   const n = text.length;
   while (start < n) {
@@ -151,8 +166,8 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
 
 /** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as formatListing. */
 export function formatListingEntries(entries: Iterable<MountEntry>, utab: UtabEntry[], types?: string,
-  labels?: (source: string) => string | undefined): string {
-  const out = new Listing(utab, types, labels);
+  labels?: (source: string) => string | undefined, sink?: (chunk: string) => void): string {
+  const out = new Listing(utab, types, labels, sink);
   for (const e of entries) {
     if (out.skips(e.fstype)) continue;
     out.add(e.source, e.target, e.fstype, e.vfsOptions, e.fsOptions, () => e.id, e.uniqueId);
