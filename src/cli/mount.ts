@@ -76,7 +76,7 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
     return EXIT.SUCCESS;
   }
   // The classic listing: one pass over the mountinfo text, or over statmount's entries.
-  const raw = readRawTable(LIST_FIELDS, true);
+  const raw = readRawTable(LIST_FIELDS, true, true);
   // Written in chunks as the lines are made: a big table's listing is never held whole.
   const sink = (chunk: string): void => out.stdout([chunk.slice(0, -1)]);
   const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf, sink)

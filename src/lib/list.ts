@@ -129,9 +129,16 @@ export const LIST_FIELDS: readonly MountField[] = ['target', 'source', 'fstype',
  * the lines, no entry objects, one output string. Equivalent to listMounts() + formatting, and
  * several times cheaper on 50,000-mount tables.
  */
-export function formatListing(text: string, utab: UtabEntry[], types?: string, labels?: (source: string) => string | undefined,
-  sink?: (chunk: string) => void): string {
+export function formatListing(text: string | Iterable<string>, utab: UtabEntry[], types?: string,
+  labels?: (source: string) => string | undefined, sink?: (chunk: string) => void): string {
   const out = new Listing(utab, types, labels, sink);
+  if (typeof text === 'string') listLines(text, out);
+  else for (const chunk of text) listLines(chunk, out);
+  return out.text();
+}
+
+/** The lines of mountinfo text (whole lines) into the listing. */
+function listLines(text: string, out: Listing): void {
   let start = 0;
   const n = text.length;
   while (start < n) {
@@ -161,7 +168,6 @@ export function formatListing(text: string, utab: UtabEntry[], types?: string, l
     const source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
     out.add(source, target, fstype, vfs, fsOpts, () => Number(line.slice(0, s1)));
   }
-  return out.text();
 }
 
 /** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as formatListing. */

@@ -39,7 +39,40 @@ export const MOUNTED_FIELDS: readonly MountField[] = ['target', 'source', 'root'
  * A table as read: mountinfo's text (parsed by whoever needs it), or statmount's entries, asked
  * for one by one as they are taken (once: it is a read of the kernel's current state).
  */
-export type RawTable = { source: 'mountinfo'; text: string } | { source: 'statmount'; entries: Iterable<StatmountEntry> };
+export type RawTable = { source: 'mountinfo'; text: string | Iterable<string> } | { source: 'statmount'; entries: Iterable<StatmountEntry> };
+
+/** mountinfo's text whole, or (`stream`) in chunks of whole lines, read 64 KiB at a time. */
+function mountinfoSource(stream: boolean): string | Iterable<string> {
+  return stream ? mountinfoChunks() : mountinfoText();
+}
+
+/**
+ * mountinfo in chunks of whole lines: a listing of a big table then never holds its text (nor the
+ * buffers a whole-file read grows through). Each read(2) of a seq_file gets whole lines; a line cut
+ * by the buffer's end is carried over anyway.
+ */
+export function* mountinfoChunks(): Generator<string> {
+  const fd = fs.openSync('/proc/self/mountinfo', 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, null);
+      if (got === 0) break;
+      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, got)]) : buf.subarray(0, got);
+      const last = data.lastIndexOf(10);
+      if (last < 0) {
+        carry = Buffer.from(data);
+        continue;
+      }
+      yield decodeBytes(data, 0, last + 1);
+      carry = Buffer.from(data.subarray(last + 1));
+    }
+    if (carry.length) yield decodeBytes(carry);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** How many mounts the choice asks for their propagation (evenly spread over the table). */
 export const SAMPLE = 64;
@@ -81,9 +114,9 @@ function forced(env: NodeJS.ProcessEnv = process.env): TableSource | undefined {
  * The table with these fields (a statmount read carries only them; mountinfo carries all).
  * `listing`: the caller needs koffi for nothing else, so a small table is read from mountinfo.
  */
-export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): RawTable {
+export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false, stream = false): RawTable {
   const force = forced();
-  if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfoText() };
+  if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfoSource(stream) };
   if (force !== 'statmount' && listing) {
     const small = smallMountinfo();
     if (small !== undefined) return { source: 'mountinfo', text: small };
@@ -96,10 +129,10 @@ export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing
     // listing needs none of them, mountinfo serves.
     if (e instanceof MountError && !isUnsupported(e)) throw e;
     markUnsupported();
-    return { source: 'mountinfo', text: mountinfoText() };
+    return { source: 'mountinfo', text: mountinfoSource(stream) };
   }
   try {
-    if (force !== 'statmount' && !sampleHasSlave(ids, SAMPLE)) return { source: 'mountinfo', text: mountinfoText() };
+    if (force !== 'statmount' && !sampleHasSlave(ids, SAMPLE)) return { source: 'mountinfo', text: mountinfoSource(stream) };
     // The first answer here, in the try: a kernel that cannot give these fields says so at once.
     const each = statmountEach(ids, fields);
     const first = each.next();
@@ -108,7 +141,7 @@ export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing
     // A kernel that cannot give these fields (before 6.15: no supported_mask): mountinfo.
     if (!isUnsupported(e)) throw e;
     markUnsupported();
-    return { source: 'mountinfo', text: mountinfoText() };
+    return { source: 'mountinfo', text: mountinfoSource(stream) };
   }
 }
 
@@ -120,7 +153,8 @@ function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
 /** The table, indexed (`listing`: see readRawTable). */
 export function readMountTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): MountTable {
   const raw = readRawTable(fields, listing);
-  return raw.source === 'mountinfo' ? new MountTable(parseMountinfo(raw.text, true)) : new MountTable([...raw.entries], false);
+  if (raw.source === 'statmount') return new MountTable([...raw.entries], false);
+  return new MountTable(parseMountinfo(typeof raw.text === 'string' ? raw.text : [...raw.text].join(''), true));
 }
 
 /**
