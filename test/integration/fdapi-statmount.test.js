@@ -71,7 +71,8 @@ traced() { # FILE CMD ARGS...: run tm/tu under strace when it is there
 # statmount is syscall 457 (x86_64 and the generic table); strace 6.1 calls it syscall_0x1c9
 calls() { # FILE: "<statmount calls> <mountinfo opens>"
   if [ -z "$STRACE" ]; then echo "no strace"; return; fi
-  echo "$(grep -c 'syscall_0x1c9(\\|statmount(' $1) $(grep -c 'open.*/proc/[a-z0-9-]*/mountinfo' $1)"
+  # only the calls themselves: strace also shows the first bytes of each read(), the bundle's source among them
+  echo "$(grep -c '^[0-9]* *\\(syscall_0x1c9\\|statmount\\)(' $1) $(grep -c '^[0-9]* *open.*/proc/[a-z0-9-]*/mountinfo' $1)"
 }
 count() { awk -v d="$D/many/" 'index($5, d) == 1 { n++ } END { print n + 0 }' /proc/self/mountinfo; }
 line() { awk -v d="$D/many/$1" '$5 == d { print $6, "-", $(NF - 2), $(NF - 1), $NF }' /proc/self/mountinfo; }

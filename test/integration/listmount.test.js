@@ -29,7 +29,8 @@ traced() { # FILE CMD...: under strace when there is one
 }
 calls() { # FILE: "<statmount> <listmount> <mountinfo opens>" (statmount 457, listmount 458)
   [ -f "$1" ] || { echo "no strace"; return; }
-  echo "$(grep -c 'syscall_0x1c9(\\|statmount(' "$1") $(grep -c 'syscall_0x1ca(\\|listmount(' "$1") $(grep -c 'open.*/proc/[a-z0-9-]*/mountinfo' "$1")"
+  # only the calls themselves: strace also shows the first bytes of each read(), the bundle's source among them
+  echo "$(grep -c '^[0-9]* *\\(syscall_0x1c9\\|statmount\\)(' "$1") $(grep -c '^[0-9]* *\\(syscall_0x1ca\\|listmount\\)(' "$1") $(grep -c '^[0-9]* *open.*/proc/[a-z0-9-]*/mountinfo' "$1")"
 }
 echo "$(grep -c ' master:' /proc/self/mountinfo)" > slaves
 # listings
