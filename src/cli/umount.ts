@@ -21,6 +21,35 @@ function successLine(prog: string, r: UmountResult): string {
   return `${prog}: ${SAY.unmounted(r.target, r.source)}`;
 }
 
+/** utab could not be updated after the unmount: its line, and util-linux's exit code. */
+function utabReport(prog: string, out: Output, r: UmountResult & { utabError: UtabUpdateError }): number {
+  const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
+  out.stderr([u.line]);
+  return u.code;
+}
+
+/** A single unmount's result → its lines (helper trouble, utab trouble, -v) and exit code. */
+function reportOne(prog: string, out: Output, r: UmountResult, verbose: boolean): number {
+  if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
+  let code = 0;
+  if (r.helperStatus !== undefined) code = r.helperStatus;
+  else if (r.utabError) code = utabReport(prog, out, { ...r, utabError: r.utabError });
+  if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
+  return code;
+}
+
+/** -R/-A: a line per unmount as it is done; code() is the worst utab exit code among them. */
+function stepReporter(prog: string, out: Output, verbose: boolean): { onDone: (r: UmountResult) => void; code: () => number } {
+  let code = 0;
+  return {
+    onDone: (r) => {
+      if (r.utabError) code = Math.max(code, utabReport(prog, out, { ...r, utabError: r.utabError }));
+      else if (verbose) out.stderr([successLine(prog, r)]);
+    },
+    code: () => code,
+  };
+}
+
 /** One failure → message (unless quiet) and exit code (none with -g for what is not mounted). */
 function failure(prog: string, out: Output, e: unknown, spec: string, quiet: boolean, graceful = false): number {
   if (graceful && isNothingToUnmount(e)) return 0;
@@ -46,27 +75,11 @@ function umountByIdMain(prog: string, out: Output, unique: boolean, value: strin
   const spec = parseMountId(value, unique);
   try {
     if (!spec) throw new RequestError({ code: 'bad-mount-id', value });
-    if (!recursive) {
-      const r = umountById(spec, req, tables);
-      if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
-      if (r.helperStatus !== undefined) return r.helperStatus;
-      if (r.utabError) {
-        const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
-        out.stderr([u.line]);
-        return u.code;
-      }
-      if (verbose) out.stderr([successLine(prog, r)]);
-      return 0;
-    }
+    if (!recursive) return reportOne(prog, out, umountById(spec, req, tables), verbose);
     const target = mountToUnmount(spec).target;
-    let code = 0;
-    return runInterruptibly(umountRecursiveSteps(target, req, tables, (r) => {
-      if (r.utabError) {
-        const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
-        out.stderr([u.line]);
-        code = Math.max(code, u.code);
-      } else if (verbose) out.stderr([successLine(prog, r)]);
-    })).then(() => code, (e: unknown) => failure(prog, out, e, target, quiet, graceful));
+    const steps = stepReporter(prog, out, verbose);
+    return runInterruptibly(umountRecursiveSteps(target, req, tables, steps.onDone))
+      .then(steps.code, (e: unknown) => failure(prog, out, e, target, quiet, graceful));
   } catch (e) {
     return failure(prog, out, e, value, quiet, graceful);
   }
@@ -109,11 +122,6 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     }
   }
   const tables = new Tables();
-  const utabReport = (r: UmountResult & { utabError: UtabUpdateError }): number => {
-    const u = utabFailureReport(prog, r.target, r.utabError, 'unmounted');
-    out.stderr([u.line]);
-    return u.code;
-  };
 
   if (has(ordered, 'a')) {
     if (positional.length) {
@@ -127,7 +135,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
         if (!r) return 0;
         if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
         if (r.helperStatus) return r.helperStatus;
-        if (r.utabError) return utabReport({ ...r, utabError: r.utabError });
+        if (r.utabError) return utabReport(prog, out, { ...r, utabError: r.utabError });
         if (verbose) out.stdout([SAY.entry(e.target, 'successfully unmounted')]);
         return 0;
       }, (e) => {
@@ -155,12 +163,7 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
     try {
       const r = umountSpec(spec, req, tables);
       tables.invalidateMounts();
-      if (r.helperExecFailed) out.stderr([`${prog}: ${SAY.helperExecFailed(r.target, r.helperExecFailed)}`]);
-      let code = 0;
-      if (r.helperStatus !== undefined) code = r.helperStatus;
-      else if (r.utabError) code = utabReport({ ...r, utabError: r.utabError });
-      if (code === 0 && verbose) out.stderr([successLine(prog, r)]);
-      return code;
+      return reportOne(prog, out, r, verbose);
     } catch (e) {
       return failure(prog, out, e, spec, quiet, graceful);
     }
@@ -173,15 +176,13 @@ export function umountMain(prog: string, argv: readonly string[], out: Output): 
   return (async () => {
     let rc = 0;
     for (const spec of positional) {
-      let code = 0;
-      const onDone = (r: UmountResult): void => {
-        if (r.utabError) code = Math.max(code, utabReport({ ...r, utabError: r.utabError }));
-        else if (verbose) out.stderr([successLine(prog, r)]);
-      };
+      const steps = stepReporter(prog, out, verbose);
+      let code: number;
       try {
         await runInterruptibly(has(ordered, 'A')
-          ? umountAllTargetsSteps(spec, req, tables, has(ordered, 'R'), onDone)
-          : umountRecursiveSteps(spec, req, tables, onDone));
+          ? umountAllTargetsSteps(spec, req, tables, has(ordered, 'R'), steps.onDone)
+          : umountRecursiveSteps(spec, req, tables, steps.onDone));
+        code = steps.code();
       } catch (e) {
         code = failure(prog, out, e, spec, quiet, graceful);
       }

@@ -196,18 +196,26 @@ function setRequest(mask: number, lo: number, hi: number): void {
   req32[5] = 0;
 }
 
-/** statmount(2) of the request set; the answer decoded, or undefined when the mount went away. */
-function ask(call: (req: Buffer, buf: Buffer) => number, r: Request): StatmountEntry | undefined {
+/**
+ * statmount(2) of the request set into `answer` (grown on EOVERFLOW): false when the mount went
+ * away; any other failure is thrown.
+ */
+function answered(call: (req: Buffer, buf: Buffer) => number): boolean {
   for (;;) {
     const err = -call(req, answer.buf);
     if (err === E.EOVERFLOW && answer.buf.length < 1 << 24) {
       answer = new Answer(answer.buf.length * 4);
       continue;
     }
-    if (err === E.ENOENT) return undefined;
+    if (err === E.ENOENT) return false;
     if (err) throw new MountError({ syscall: 'statmount', errno: err });
-    return decode(answer, r);
+    return true;
   }
+}
+
+/** statmount(2) of the request set; the answer decoded, or undefined when the mount went away. */
+function ask(call: (req: Buffer, buf: Buffer) => number, r: Request): StatmountEntry | undefined {
+  return answered(call) ? decode(answer, r) : undefined;
 }
 
 /** A listmount answer as 32-bit words (low, high of each ID). */
@@ -280,17 +288,7 @@ export interface Idmaps {
 export function statmountIdmaps(id: bigint): Idmaps | undefined {
   const mask = SM.MNT_BASIC | SM.SUPPORTED_MASK | SM.MNT_UIDMAP | SM.MNT_GIDMAP;
   setRequest(mask, Number(id & 0xffffffffn), Number(id >> 32n));
-  const call = statmountCaller();
-  for (;;) {
-    const err = -call(req, answer.buf);
-    if (err === E.EOVERFLOW && answer.buf.length < 1 << 24) {
-      answer = new Answer(answer.buf.length * 4);
-      continue;
-    }
-    if (err === E.ENOENT) return undefined;
-    if (err) throw new MountError({ syscall: 'statmount', errno: err });
-    break;
-  }
+  if (!answered(statmountCaller())) return undefined;
   const u32 = answer.u32;
   const got = u32[W(OFF.mask)];
   const supported = got & SM.SUPPORTED_MASK ? u32[W(OFF.supportedMask)] : 0;
