@@ -40,3 +40,12 @@ export function unpin(p: PinnedTarget | undefined): void {
   if (!p) return;
   closeFd(p.fd);
 }
+
+/** Is the pinned object a symlink itself (opened O_PATH|O_NOFOLLOW)? */
+export function isSymlinkFd(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

@@ -10,6 +10,7 @@ import { withPrefix } from './paths';
 import { MountFailure, nofailApplies } from './errors';
 import { runToEnd, Steps } from './steps';
 import { MOUNTED_FIELDS, LOOKUP_FIELDS } from './mount-table';
+import type { MountView } from '../tables/mountinfo';
 
 /** 'helper-failed': a /sbin/mount.TYPE helper ran and exited non-zero (result.helperStatus). */
 export type AllStatus = 'mounted' | 'ignored' | 'already' | 'failed' | 'helper-failed';
@@ -54,6 +55,8 @@ export function* mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (e
   let mounted = 0;
   let failed = 0;
   let first = true;
+  // The mount table as at the first check (libmount's mnt_context_is_fs_mounted() reads it once).
+  let mountedBefore: MountView | undefined;
   for (const entry of tables.fstab().entries) {
     if (!first) yield;
     first = false;
@@ -66,7 +69,8 @@ export function* mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (e
       const target = withPrefix(req.targetPrefix, entry.target);
       const bind = parseOptions(entry.options).some((o) => o.name === 'bind' || o.name === 'rbind');
       // One statx + statmount of the target per entry (Linux 6.8+), not the whole table.
-      if (isAlreadyMounted(tables.mountView(MOUNTED_FIELDS), entry.source, target, { bind })) {
+      mountedBefore ??= tables.mountSnapshot(MOUNTED_FIELDS);
+      if (isAlreadyMounted(mountedBefore, entry.source, target, { bind })) {
         onEvent({ entry, status: 'already' });
         continue;
       }

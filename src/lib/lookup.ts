@@ -106,6 +106,22 @@ function topmostBySource(table: MountTable, source: string): MountEntry | undefi
 }
 
 /**
+ * Is the file `file` already mounted on `target` through a loop device at `offset`? libmount's
+ * is_mounted_same_loopfile(): only mounts on the target whose source is a /dev/loop device count,
+ * and the device must be attached to the file at that offset — a filesystem whose source string
+ * merely names the file (a tmpfs called so) is not it.
+ */
+export function loopFileMountedOn(view: MountView, file: string, target: string, offset: number): boolean {
+  const backing = canonical(file);
+  for (const e of view.mountsOn(canonical(target))) {
+    if (!e.source.startsWith('/dev/loop')) continue;
+    const li = loopInfo(e.source);
+    if (li && li.backingFile === backing && li.offset === offset) return true;
+  }
+  return false;
+}
+
+/**
  * Is this filesystem already mounted there? (mount -a, --onlyonce): source, root and target
  * compared. `view` is the table, or statmount lookups of the target (Tables.mountView).
  */

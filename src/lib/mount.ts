@@ -150,7 +150,8 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
   req.onTargetPinned?.(input.target);
   let r: ExecResult;
   try {
-    r = runPlan(plan, { mode: req.executor ?? executorFromEnv(), targetFd: prep.pin?.fd });
+    r = runPlan(plan, { mode: req.executor ?? executorFromEnv(), targetFd: prep.pin?.fd,
+      latePin: { noFollow: !!prep.targetNoFollow, keepSymlink: !!prep.targetKeepSymlink } });
   } catch (e) {
     if (e instanceof StepError) {
       // A loop device that cannot be set up is reported about the target as given: libmount sets it

@@ -4,7 +4,6 @@
 //   types → helpers.
 // Each stage is a function of what the earlier ones decided; errors are RequestErrors (codes, not
 // sentences) or, for a loop device that cannot be set up, a MountFailure.
-import * as fs from 'fs';
 import { parseOptions, OptionItem, optionValue, formatOptions } from '../options/parse';
 import { resolveOptions, ResolvedOptions } from '../options/resolve';
 import { readSettings } from '../options/settings';
@@ -12,7 +11,7 @@ import { MountSettings, BadOptionValue } from '../options/setting-specs';
 import { PlanInput } from '../plan/planner';
 import { requestKind, RequestKind } from '../plan/kind';
 import { findHelper } from '../exec/helper';
-import { pinTarget, unpin, PinnedTarget } from '../exec/pin';
+import { pinTarget, unpin, isSymlinkFd, PinnedTarget } from '../exec/pin';
 import { MountError, RequestError } from '../sys/error';
 import { E } from '../sys/errno';
 import { isTypePattern } from '../tables/patterns';
@@ -22,7 +21,7 @@ import { listLoopDevices, findLoopMatch } from '../devices/loop';
 import { parseSize } from '../options/size';
 import { MountFailure } from './errors';
 import { Tables } from './tables';
-import { lookupTables, Lookup, isAlreadyMounted } from './lookup';
+import { lookupTables, Lookup, loopFileMountedOn } from './lookup';
 import { MOUNTED_FIELDS } from './mount-table';
 import { detectType, guessTypes } from './fstype';
 import { canonical, withPrefix, isRegularFile, isBlockDevice, isPseudoFs, isNetworkFs, exists, sourceKeptAsWritten, stat } from './paths';
@@ -38,6 +37,8 @@ export interface Prepared {
   pin?: PinnedTarget;
   /** The target was opened without following a final symlink (-c, X-mount.nocanonicalize): for explain. */
   targetNoFollow?: boolean;
+  /** A final symlink is the target itself (X-mount.nocanonicalize=target). */
+  targetKeepSymlink?: boolean;
   /** The target as given, or as the fstab entry found for the source has it (messages of the source stages). */
   given?: string;
 }
@@ -54,7 +55,7 @@ export function prepare(req: MountRequest, tables: Tables): Prepared {
   const kind = requestKind(merged.o, look.source, types.fstype);
   const tgt = targetStage(req, look, merged.settings, kind);
   try {
-    return { ...sourceStages(req, tables, merged, look, kind, tgt, types, tableType), targetNoFollow: tgt.noFollow };
+    return { ...sourceStages(req, tables, merged, look, kind, tgt, types, tableType), targetNoFollow: tgt.noFollow, targetKeepSymlink: tgt.keepSymlink };
   } catch (e) {
     unpin(tgt.pin);
     throw e;
@@ -164,16 +165,10 @@ interface TargetStage {
   target: string;
   pin?: PinnedTarget;
   noFollow: boolean;
+  /** A final symlink is the target itself (X-mount.nocanonicalize=target), not left to the kernel calls. */
+  keepSymlink: boolean;
   /** The source is canonicalized (no -c, no X-mount.nocanonicalize[=source]). */
   canonSource: boolean;
-}
-
-function isSymlinkFd(fd: number): boolean {
-  try {
-    return fs.fstatSync(fd).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 /** Stage 5: the target, checked and pinned in one step (the canonical path is read back from the open). */
@@ -189,14 +184,15 @@ function targetStage(req: MountRequest, look: Lookup, settings: MountSettings, k
   // -c alone names the target as the kernel will walk it: a final symlink is not pinned itself but
   // left to each call (mount(2) follows it, as util-linux's mount(2) path does; the fd-based attach
   // does not). X-mount.nocanonicalize=target means the symlink itself.
-  if (pin && req.noCanonicalize && nc === undefined && isSymlinkFd(pin.fd)) {
+  const keepSymlink = !!nc?.target;
+  if (pin && !canonTarget && !keepSymlink && isSymlinkFd(pin.fd)) {
     unpin(pin);
     pin = undefined;
   }
   if (pin) {
     if (canonTarget) target = pin.path;
   } else if (canonTarget) target = canonical(target);
-  return { target, pin, noFollow: !canonTarget, canonSource };
+  return { target, pin, noFollow: !canonTarget, keepSymlink, canonSource };
 }
 
 // ---- source, loop, types, helpers ------------------------------------------------------------
@@ -232,7 +228,7 @@ function blkidKnowsType(type: string): boolean {
   }
 }
 
-type Decided = Omit<Prepared, 'targetNoFollow'>;
+type Decided = Omit<Prepared, 'targetNoFollow' | 'targetKeepSymlink'>;
 
 function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup, kind: RequestKind, tgt: TargetStage,
   tr: TypeRequest, tableType: string | undefined): Decided {
@@ -344,8 +340,9 @@ function loopStage(req: MountRequest, tables: Tables, m: Merged, i: LoopIn): Loo
   const offset = settings.offset !== undefined ? parseSize(settings.offset) : 0;
   const sizelimit = settings.sizelimit !== undefined ? parseSize(settings.sizelimit) : 0;
   if (offset === undefined || sizelimit === undefined) throw optionsError(items, given);
-  // The same file, offset already mounted on this very target: nothing to do but say so.
-  if (isAlreadyMounted(tables.mountView(MOUNTED_FIELDS), source, target) && offset === 0) {
+  // The same file, offset already mounted on this very target through a loop device: nothing to
+  // do but say so.
+  if (loopFileMountedOn(tables.mountSnapshot(MOUNTED_FIELDS), source, target, offset)) {
     throw new RequestError({ code: 'source-already-mounted', source }, given);
   }
   const match = findLoopMatch(listLoopDevices(), source, offset, sizelimit);

@@ -9,6 +9,7 @@ import { statmountAt, statmountOf, statmountStack, StatmountEntry } from '../sys
 import { MountError } from '../sys/error';
 import { ALL_FIELDS, MountEntry, MountField, MountTable, MountView, parentPath } from '../tables/mountinfo';
 import { readMountTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
+import { newestMountId } from '../sys/listmount';
 
 /**
  * MountView through statmount: the stack of mounts on a path is its topmost mount and the parents
@@ -17,7 +18,11 @@ import { readMountTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
  */
 class StatmountView implements MountView {
   private fallback?: MountView;
-  constructor(private readonly fields: readonly MountField[], private readonly table: () => MountView) {}
+  /**
+   * @param asOf when given, the view shows the mounts as they were when this was the newest unique
+   *   mount ID (newestMountId()): mounts made since are left out, as from a table read then.
+   */
+  constructor(private readonly fields: readonly MountField[], private readonly table: () => MountView, private readonly asOf?: bigint) {}
 
   *mountsOn(target: string): Generator<MountEntry> {
     let top: StatmountEntry | undefined;
@@ -30,7 +35,11 @@ class StatmountView implements MountView {
       }
     }
     if (this.fallback) yield* this.fallback.mountsOn(target);
-    else if (top) yield* statmountStack(top, this.fields);
+    else if (top) {
+      for (const e of statmountStack(top, this.fields)) {
+        if (this.asOf === undefined || e.uniqueId === undefined || e.uniqueId <= this.asOf) yield e;
+      }
+    }
   }
 
   containing(path: string): MountEntry | undefined {
@@ -58,6 +67,8 @@ export class Tables {
   private utabWritableCache?: boolean;
   private utabIndexCache?: UtabIndex;
   private targetIndex?: Map<string, FstabEntry>;
+  /** The mounts as at the run's first "already mounted?" check (mountSnapshot). */
+  private snapshot?: { fields: readonly MountField[]; asOf: bigint; view: MountView };
 
   /**
    * @param fstabPaths -T paths (files or directories); empty → $LIBMOUNT_FSTAB or /etc/fstab.
@@ -155,6 +166,28 @@ export class Tables {
   mountView(fields: readonly MountField[]): MountView {
     if (!this.lookupsByStatmount()) return this.mounts(fields);
     return new StatmountView(fields, () => this.mounts(fields));
+  }
+
+  /**
+   * What was mounted where at this run's first "already mounted?" check, whenever asked: mount -a's
+   * checks (and the loop hook's "IMAGE is already mounted" of each entry) see the table as it was
+   * then (libmount reads it once per run), not the mounts the run itself made — an fstab that names
+   * one filesystem twice for one target mounts it twice, as util-linux's does.
+   * Through statmount the newest unique mount ID marks the moment (one listmount call); the table,
+   * once read, is that moment already.
+   */
+  mountSnapshot(fields: readonly MountField[]): MountView {
+    if (!this.lookupsByStatmount()) return this.mounts(fields);
+    if (this.snapshot && fields.every((f) => this.snapshot?.fields.includes(f))) return this.snapshot.view;
+    let asOf: bigint | undefined;
+    try {
+      asOf = this.snapshot?.asOf ?? newestMountId();
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      return this.mounts(fields);
+    }
+    this.snapshot = { fields, asOf, view: new StatmountView(fields, () => this.mounts(fields), asOf) };
+    return this.snapshot.view;
   }
 
   /** Forget the mount table (after this run changed it and needs a fresh view). */

@@ -91,6 +91,13 @@ export function findMountAt(spec: string, table: MountTable, noCanonicalize = fa
 export function findMountFor(spec: string, table: MountTable, noCanonicalize = false): Found {
   const byTarget = findMountAt(spec, table, noCanonicalize);
   if (byTarget) return { target: byTarget.target, entry: byTarget };
+  // -c with an absolute path: libmount reads only the mounts whose target or source is that very
+  // path (mnt_context_get_mountinfo_for_target()), so no tag, canonical form or backing file of it
+  // is looked for — `umount -c IMAGE` does not find the loop device IMAGE is mounted through.
+  if (noCanonicalize && spec.startsWith('/')) {
+    const literal = topmostOfSource(table, spec);
+    return literal ? { target: literal.target, entry: literal } : { target: spec };
+  }
   const tag = parseTag(spec);
   const src = tag ? resolveTag(tag) : spec;
   if (src !== undefined) {

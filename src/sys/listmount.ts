@@ -1,6 +1,8 @@
 // listmount(2) (Linux 6.8+): the unique IDs of the mounts of this namespace, or of those below one
 // mount, without the kernel composing anything about them.
 import { sysListmount } from './syscalls';
+import { MountError } from './error';
+import { E } from './errno';
 
 /** listmount(2)'s "every mount of the namespace" (below the caller's root). */
 export const LSMT_ROOT = 0xffffffffffffffffn;
@@ -26,3 +28,27 @@ export function listMountIds(under: bigint = LSMT_ROOT): Buffer {
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
+
+/** listmount(2)'s flag for "newest first" (Linux 6.14+). */
+const LISTMOUNT_REVERSE = 1;
+
+/**
+ * The highest unique mount ID of this namespace now. Unique IDs only grow (the kernel counts them
+ * up, never reuses one), so every mount made later has a higher one: a snapshot of "what was
+ * mounted" that costs one call. Newest first where the kernel can list so (6.14+), else the whole
+ * list, whose last ID is the highest.
+ */
+export function newestMountId(): bigint {
+  const lreq = Buffer.alloc(32);
+  lreq.writeUInt32LE(32, 0);
+  lreq.writeBigUInt64LE(LSMT_ROOT, 8);
+  const one = Buffer.alloc(8);
+  try {
+    const n = sysListmount(lreq, one, 1, LISTMOUNT_REVERSE);
+    return n === 1 ? one.readBigUInt64LE(0) : 0n;
+  } catch (e) {
+    if (!(e instanceof MountError) || e.errno !== E.EINVAL) throw e;
+  }
+  const all = listMountIds();
+  return all.length ? all.readBigUInt64LE(all.length - 8) : 0n;
+}

@@ -342,8 +342,8 @@ export function statmountCaller(): (req: Buffer, buf: Buffer) => number {
 }
 
 /** listmount(2) into `ids` (room for `count` 64-bit IDs); returns how many it wrote. */
-export function sysListmount(req: Buffer, ids: Buffer, count: number): number {
-  return query('listmount', {}, () => load().listmount(numbers().listmount, req, ids, count, 0));
+export function sysListmount(req: Buffer, ids: Buffer, count: number, flags = 0): number {
+  return query('listmount', {}, () => load().listmount(numbers().listmount, req, ids, count, flags >>> 0));
 }
 
 /** fanotify_init(2): a notification group; returns its fd. */

@@ -102,8 +102,19 @@ const RULES = [
     // (`mount --bind -o shared,x-a A B`): its userspace options are lost. tsmount records them.
     reason: 'a bind with a propagation flag keeps its utab entry',
     rewrite(ref, ours, caseText) {
-      const binds = caseText.split('\n').filter((l) => /^mount .*(--r?bind|-B|-R|-o r?bind)\b/.test(l) && PROPAGATION.test(optionsOf(l)));
-      if (!binds.length) return [ref, ours];
+      const bind = (l) => /^mount .*(--r?bind|-B|-R|-o r?bind)\b/.test(l) && PROPAGATION.test(optionsOf(l));
+      if (!caseText.split('\n').some(bind)) return [ref, ours];
+      // A later `umount -a -O …` selects mounts by their utab options, which only tsmount kept:
+      // from that command on the two differ by what it unmounted; both are cut there.
+      const selectsByUtab = (l) => /^umount .*(-a|--all)\b/.test(l) && /(^| )(-O|--test-opts)\b/.test(l);
+      const cutAt = (t) => {
+        const x = t.split('\n');
+        const b = x.findIndex((l) => l.startsWith('$ ') && bind(l.slice(2)));
+        const u = b < 0 ? -1 : x.findIndex((l, k) => k > b && l.startsWith('$ ') && selectsByUtab(l.slice(2)));
+        return u < 0 ? t : [...x.slice(0, u), '(cut: umount -a -O after a bind with a propagation flag)'].join('\n');
+      };
+      const [r, o] = [cutAt(ref), cutAt(ours)];
+      if (r !== ref || o !== ours) return [r, mapUtab(o, (l) => (/ BINDSRC=/.test(l) && !r.includes(l) ? undefined : l))];
       return [ref, mapUtab(ours, (l) => (/ BINDSRC=/.test(l) && !ref.includes(l) ? undefined : l))];
     },
   },
@@ -135,8 +146,9 @@ const RULES = [
         return new Set(names).size < names.length;
       });
       if (!twice) return [ref, ours];
-      // The mount table's propagation column: the fourth field of each line.
-      const blank = (l) => l.replace(/^(\S+ \S+ \S+ )\S+/, '$1*');
+      // The mount table's propagation column: the word after the options (which start with rw or
+      // ro); the mount point before them may hold blanks ("/sp ace/").
+      const blank = (l) => l.replace(/( (?:rw|ro)(?:,\S*)? )(?:private|shared|slave|unbindable)\S*/, '$1*');
       return [mapMounts(ref, blank), mapMounts(ours, blank)];
     },
   },

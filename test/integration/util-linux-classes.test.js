@@ -296,4 +296,63 @@ tm_w -t tmpfs,ext2`,
       has(t, r, "2> umount: option '--n' is ambiguous; possibilities: '--no-canonicalize' '--no-mtab' '--namespace'");
     },
   },
+  {
+    name: 'mount-all-table-as-at-start',
+    title: 'mount -a checks "already mounted" against the table as at its first check: one filesystem named twice for one target is mounted twice',
+    script: `mkdir m n
+mk_fstab <<EOF
+tw $D/m tmpfs defaults 0 0
+tw $D/m tmpfs defaults 0 0
+tw $D/n tmpfs defaults 0 0
+$D/n $D/n none bind 0 0
+EOF
+tm -a
+st_cmd stacked awk '$5 == "'$D'/m" || $5 == "'$D'/n" { n[$5]++ } END { print n["'$D'/m"], n["'$D'/n"] }' /proc/self/mountinfo
+tm -a -v
+sumount $D/m; sumount $D/m; sumount $D/n; sumount $D/n`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 0]);
+      // Both entries of each target mounted by the first run; the second run finds all mounted.
+      has(t, r, '= stacked: 2 2');
+      t.is(r.transcript.filter((l) => /^1> .*: already mounted$/.test(l)).length, 4, r.transcript.join('\n'));
+    },
+  },
+  {
+    name: 'umount-c-no-backing-file',
+    title: 'umount -c IMAGE does not look for the loop device IMAGE is mounted through (libmount reads only the entries of that path)',
+    script: `mk_ext2 img; mkdir m
+tm $D/img $D/m
+tu -c $D/img
+tu $D/img`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 32, 0]);
+      has(t, r, '2> umount: $D/img: not mounted.');
+      lacks(t, r, /^= mi \$D\/m /);
+    },
+  },
+  {
+    name: 'loop-same-file-only-loop-sources',
+    title: '"IMAGE is already mounted" only for a loop device of IMAGE on the target, not for a filesystem that merely has its name',
+    script: `mk_ext2 img; mkdir m
+smount -t tmpfs $D/img $D/m
+tm $D/img $D/m
+tm $D/img $D/m
+sumount $D/m`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [0, 1]);
+      has(t, r, '2> mount: $D/m: $D/img is already mounted.');
+    },
+  },
+  {
+    name: 'no-canonicalize-mkdir-symlink',
+    title: '-c with X-mount.mkdir leaves a symlink target to the kernel call, as without X-mount.mkdir',
+    executors: ['fd'],
+    script: `mkdir a; ln -s a l
+tm -c -t tmpfs -o X-mount.mkdir=0700 none $D/l
+tm -c -t tmpfs none $D/l`,
+    check: (t, r) => {
+      t.deepEqual(r.steps.map((s) => s.rc), [32, 32]);
+      lacks(t, r, /^= mi \$D\/a /);
+    },
+  },
 ], { executors: ['fd', 'mount2'] });
