@@ -1,6 +1,6 @@
 // The package version, read once from package.json next to dist/.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 
 export function packageVersion(): string {
   try {

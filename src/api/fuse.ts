@@ -3,7 +3,7 @@
 // fd to a FUSE server. The fd IS the session: the kernel sends FUSE_INIT and every request on
 // it, and the mount answers ENOTCONN once the last copy of it is closed. The caller needs
 // CAP_SYS_ADMIN in the mount's user namespace (there is no setuid helper here).
-import * as fs from 'fs';
+import fs = require('fs');
 import { sysMount, closeFd } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { errnoNumber } from '../sys/errno';

@@ -1,6 +1,6 @@
 // Shared by both commands: program name, error safety net, exit code.
-import * as path from 'path';
-import * as fs from 'fs';
+import path = require('path');
+import fs = require('fs');
 import { processOutput, Output } from './output';
 import { decodeBytes } from '../sys/bytes';
 

@@ -1,6 +1,6 @@
 // Output for the commands: whole lines, written synchronously so that stdout and stderr
 // keep their order and nothing is lost when the process exits.
-import * as fs from 'fs';
+import fs = require('fs');
 import { encodeBytes } from '../sys/bytes';
 
 function writeAll(fd: number, text: string): void {

@@ -1,6 +1,6 @@
 // tsumount(8): argv → unmount requests → util-linux's output and exit codes
 // (per-argument codes added up and capped at 255, as util-linux does).
-import * as fs from 'fs';
+import fs = require('fs');
 import { OptionError, OptionReached, has, last, parseCommandLine, tryHelp, helpOrVersion } from './args';
 import { UMOUNT } from './options-umount';
 import { umountFailureText, otherErrorLine, utabFailureReport, EXIT, requestErrorReport, SAY } from './messages';

@@ -4,7 +4,7 @@
 // listing mounts or mounting a tmpfs never maps it. When it cannot be opened, every call throws
 // BlkidUnavailable and each caller says what that means for it (detection: an error naming the
 // source; listing: no LABEL/UUID; tags: only udev's links).
-import * as fs from 'fs';
+import fs = require('fs');
 import { isRealRoot } from '../lib/env';
 import { cString, decodeBytes, osPath } from '../sys/bytes';
 

@@ -1,8 +1,8 @@
 // Loop devices through ioctls (LOOP_CTL_GET_FREE, LOOP_CONFIGURE), never through losetup.
 // Attached devices are autoclear: the kernel detaches them when the last user goes away,
 // so the fd is kept open until the mount holds the device, then closed.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { sysIoctl, closeFd, sysOpen, isRecording } from '../sys/syscalls';
 import { MountError } from '../sys/error';
 import { E } from '../sys/errno';

@@ -1,7 +1,7 @@
 // LABEL=, UUID=, PARTUUID=, PARTLABEL=, ID= sources: resolved through udev's
 // /dev/disk/by-* links, then (all but ID=) by probing the block devices /proc/partitions lists
 // with libblkid, as libblkid's own blkid_evaluate_tag() falls back to scanning them.
-import * as fs from 'fs';
+import fs = require('fs');
 import { probeTags, DeviceTags } from './identify';
 import { BlkidUnavailable } from './blkid';
 import { osPath } from '../sys/bytes';

@@ -1,6 +1,6 @@
 // /sbin/mount.TYPE and /sbin/umount.TYPE helpers: found in util-linux's search path,
 // run with an argv array (never a shell), a fixed PATH and no LD_*/NODE_* variables.
-import * as fs from 'fs';
+import fs = require('fs');
 import { isRealRoot } from '../lib/env';
 import { hasEscapedBytes, quoted } from '../sys/bytes';
 import { isRecording, recordNote } from '../sys/syscalls';

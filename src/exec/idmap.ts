@@ -3,7 +3,7 @@
 // has threads and Node always has, so the namespace is made by a short-lived child started
 // with util-linux's unshare(1); this process writes its maps (allowed for root) and opens
 // /proc/PID/ns/user, then ends the child.
-import * as fs from 'fs';
+import fs = require('fs');
 import { sysOpen, isRecording, recordNote } from '../sys/syscalls';
 import { O } from '../sys/constants';
 import { MountError } from '../sys/error';

@@ -1,8 +1,8 @@
 // The fallback executor: classic mount(2). Used on ENOSYS, when forced
 // (TSMOUNT_FORCE_MOUNT2=always), and for values the new API refuses (fsconfig
 // strings of 256 bytes or more).
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { sysMount, sysUmount2, sysOpen, closeFd, sideEffect } from '../sys/syscalls';
 import { MS, MOUNT_ATTR, MNT, O, MS_PER_MOUNT } from '../sys/constants';
 import { lookupOption } from '../options/table';

@@ -2,7 +2,7 @@
 // file descriptor, so swapping a path component for a symlink after the check cannot
 // redirect the mount. The canonical path is read back from the descriptor itself, so the
 // check (canonicalization) and the pin are one operation.
-import * as fs from 'fs';
+import fs = require('fs');
 import { O } from '../sys/constants';
 import { sysOpen, closeFd, isRecording } from '../sys/syscalls';
 import { decodeBytes } from '../sys/bytes';

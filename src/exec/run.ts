@@ -1,6 +1,6 @@
 // Carries out a Plan: each step through the fd-based API (default) or mount(2), with
 // fallback on ENOSYS, the read-only retry, type guessing, and undo on failure.
-import * as fs from 'fs';
+import fs = require('fs');
 import { Plan, Step, FsMountStep, HelperStep } from '../plan/types';
 import { MountError } from '../sys/error';
 import { E, errnoNumber } from '../sys/errno';

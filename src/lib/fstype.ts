@@ -1,5 +1,5 @@
 // The type stage's probing: what is on a device or image, and which types to guess without one.
-import * as fs from 'fs';
+import fs = require('fs');
 import { matchFsType } from '../tables/patterns';
 import { readProcFilesystems, parseEtcFilesystems } from '../tables/filesystems';
 import { probeSafe, SafeProbeResult } from '../devices/identify';

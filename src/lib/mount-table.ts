@@ -24,7 +24,7 @@ import { MountError } from '../sys/error';
 import {
   listMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, StatmountEntry, sampleHasSlave,
 } from '../sys/statmount';
-import * as fs from 'fs';
+import fs = require('fs');
 
 export type TableSource = 'statmount' | 'mountinfo';
 

@@ -1,6 +1,6 @@
 // One mount(8) request, start to finish: prepared in stages (prepare.ts: lookup, options, target,
 // source, loop, types), planned (plan/), executed (exec/), and recorded in utab (record.ts).
-import * as fs from 'fs';
+import fs = require('fs');
 import { planMount } from '../plan/planner';
 import { Plan } from '../plan/types';
 import { runPlan, ExecutorMode, executorFromEnv, StepError, ExecResult } from '../exec/run';

@@ -1,7 +1,7 @@
 // -N/--namespace: switch this process into another mount namespace (PID or path).
 // Node runs helper threads that share the filesystem context, and setns(CLONE_NEWNS)
 // refuses a shared one (EINVAL): unshare(CLONE_FS) on this thread first.
-import * as fs from 'fs';
+import fs = require('fs');
 import { sysSetns, sysUnshare, closeFd } from '../sys/syscalls';
 import { CLONE_FS, CLONE_NEWNS } from '../sys/constants';
 

@@ -1,6 +1,6 @@
 // Path helpers shared by mount and umount: canonical paths as libmount makes them.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { decodeBytes, osPath } from '../sys/bytes';
 
 /**

@@ -1,9 +1,9 @@
 // Mounts that end with a scope: `using m = mountScoped(...)` unmounts when the block is left, an
 // exception included; withMount() does the same for runtimes and code without `using`. mountTemp()
 // mounts on a fresh directory of its own, removed again at the end.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import fs = require('fs');
+import os = require('os');
+import path = require('path');
 import { MountRequest, MountResult } from './mount';
 import { UmountRequest, UmountResult } from './umount';
 

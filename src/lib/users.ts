@@ -1,5 +1,5 @@
 // User and group names → numbers for uid=, gid=, X-mount.owner/group (from /etc/passwd and /etc/group).
-import * as fs from 'fs';
+import fs = require('fs');
 
 function lookup(file: string, name: string): number | undefined {
   if (/^[0-9]+$/.test(name)) return Number(name);

@@ -3,7 +3,7 @@
 // (listing, fstab parsing, --fake) never pay for it. errno is read on the line
 // after each call: any later libuv or fs.* call overwrites it (koffi reads the
 // live thread errno).
-import * as fs from 'fs';
+import fs = require('fs');
 import { MountError } from './error';
 import { errnoNumber, E } from './errno';
 import {

@@ -1,6 +1,6 @@
 // /proc/filesystems and /etc/filesystems: the kernel's filesystem types and the
 // administrator's list of types to try when none is given.
-import * as fs from 'fs';
+import fs = require('fs');
 
 export interface KernelFilesystem {
   name: string;

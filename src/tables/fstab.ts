@@ -1,7 +1,7 @@
 // fstab(5): six blank-separated fields, \ooo escapes, '#' comments, freq and pass optional.
 // A line that cannot be parsed is reported and skipped, as libmount does.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { unmangle, mangle } from './escape';
 import { decodeBytes, osPath } from '../sys/bytes';
 import { RequestError } from '../sys/error';

@@ -1,7 +1,7 @@
 // /proc/self/mountinfo, parsed once into a table indexed by target, id and parent.
 // The parser is written for 50,000-line tables: one split per line, \ooo decoding
 // only for fields that contain a backslash, the source index built on first use.
-import * as fs from 'fs';
+import fs = require('fs');
 import { unmangle } from './escape';
 import { decodeBytes } from '../sys/bytes';
 

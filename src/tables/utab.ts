@@ -12,8 +12,8 @@
 //  - writes a new file created exclusively under an unpredictable name in the same directory,
 //    never following a symlink (what mkstemp does), then renames it over utab: a user who can
 //    write the directory cannot make root write anywhere else, and readers never see half a file.
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { mangle, unmangle } from './escape';
 import { decodeBytes, encodeBytes, osPath } from '../sys/bytes';
 import { isRealRoot } from '../lib/env';
