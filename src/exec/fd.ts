@@ -128,8 +128,8 @@ export const fdExecutor: Executor = {
       configure(ctx, step.data, step.sbFlags, fstype);
       if (sbReadOnly) ctx.set('ro');
       ctx.create({ exclusive: step.exclusive });
-      drain(ctx, x);
       m = ctx.mount(step.attrSet & FSMOUNT_ATTRS);
+      // One read for what CMD_CREATE and fsmount logged (the log keeps its order; a failure drains it).
       drain(ctx, x);
       if (step.subdir !== undefined) {
         // X-mount.subdir: a detached copy of the subdirectory is what gets attached (Linux 6.15+).

@@ -6,7 +6,7 @@ import { matchFsType, matchOptions } from '../tables/patterns';
 import { parseOptions } from '../options/parse';
 import { Tables } from './tables';
 import { mountRequest, MountRequest, MountResult, isAlreadyMounted } from './mount';
-import { withPrefix } from './paths';
+import { withPrefix, withCanonicalCache } from './paths';
 import { MountFailure, nofailApplies } from './errors';
 import { runToEnd, Steps } from './steps';
 import { MOUNTED_FIELDS, LOOKUP_FIELDS } from './mount-table';
@@ -50,8 +50,12 @@ export function mountAll(req: MountAllRequest, tables: Tables, onEvent: (ev: Mou
   return runToEnd(mountAllSteps(req, tables, onEvent));
 }
 
-/** mount -a, one fstab entry per step. */
-export function* mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): Steps<MountAllSummary> {
+/** mount -a, one fstab entry per step; paths canonicalized once per directory (as libmount's cache). */
+export function mountAllSteps(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): Steps<MountAllSummary> {
+  return withCanonicalCache(mountEachEntry(req, tables, onEvent));
+}
+
+function* mountEachEntry(req: MountAllRequest, tables: Tables, onEvent: (ev: MountAllEvent) => void): Steps<MountAllSummary> {
   let mounted = 0;
   let failed = 0;
   let first = true;

@@ -10,11 +10,63 @@ import { decodeBytes, osPath } from '../sys/bytes';
  */
 export function canonical(p: string): string {
   if (p === '') return p; // realpath("") would be the current directory: an empty path names nothing
+  if (dirCache) {
+    const cached = canonicalInCachedDir(p, dirCache);
+    if (cached !== undefined) return cached;
+  }
+  return realpath(p) ?? p;
+}
+
+function realpath(p: string): string | undefined {
   try {
     // As bytes both ways: a plain path can lead into a directory whose name is not UTF-8.
     return decodeBytes(fs.realpathSync.native(osPath(p), { encoding: 'buffer' }));
   } catch {
-    return p;
+    return undefined;
+  }
+}
+
+/**
+ * Canonical directories of the run in progress (withCanonicalCache), as libmount's path cache
+ * holds them for a whole `mount -a`: a thousand entries below one directory resolve it once.
+ */
+let dirCache: Map<string, string> | undefined;
+
+/** Run `steps` with canonical() remembering the directories it resolves (a generator: until it ends). */
+export function* withCanonicalCache<T>(steps: Generator<void, T, void>): Generator<void, T, void> {
+  if (dirCache) return yield* steps;
+  dirCache = new Map();
+  try {
+    return yield* steps;
+  } finally {
+    dirCache = undefined;
+  }
+}
+
+/**
+ * DIR/NAME when DIR's canonical form is cached (else resolved now and cached) and NAME is no
+ * symlink: one readlink(2) — which also says whether NAME exists — instead of one per component.
+ * Undefined when that cannot decide (not a plain absolute path, a symlink, an error): realpath then.
+ */
+function canonicalInCachedDir(p: string, cache: Map<string, string>): string | undefined {
+  if (!p.startsWith('/') || p.endsWith('/') || p.includes('//') || /(^|\/)\.\.?(\/|$)/.test(p)) return undefined;
+  const slash = p.lastIndexOf('/');
+  if (slash === 0) return undefined;
+  const dir = p.slice(0, slash);
+  let canonDir = cache.get(dir);
+  if (canonDir === undefined) {
+    canonDir = realpath(dir);
+    if (canonDir === undefined) return undefined;
+    cache.set(dir, canonDir);
+  }
+  try {
+    fs.readlinkSync(osPath(p));
+    return undefined; // a symlink: resolved in full
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL') return `${canonDir === '/' ? '' : canonDir}${p.slice(slash)}`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return p; // nothing there: the path as given
+    return undefined;
   }
 }
 

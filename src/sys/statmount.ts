@@ -21,14 +21,26 @@ const AT_NO_AUTOMOUNT = 0x800;
 const AT_STATX_DONT_SYNC = 0x4000;
 let unsupported = false;
 
-/** The unique mount ID of the mount `path` is on. */
-export function mountIdOf(path: string): bigint {
-  const buf = Buffer.alloc(256);
+/** statx's "this is the root of a mount" attribute (Linux 5.8+). */
+const STATX_ATTR_MOUNT_ROOT = 0x2000;
+const statxBuf = Buffer.alloc(256);
+
+/**
+ * The unique ID of the mount `path` is on, and whether `path` is that mount's root: false only
+ * when the kernel says so (stx_attributes_mask has STATX_ATTR_MOUNT_ROOT and stx_attributes not).
+ */
+function statxMount(path: string): { id: bigint; mountRoot: boolean } {
   // AT_STATX_DONT_SYNC: the mount ID needs no fresh attributes, and a FUSE mount whose server
   // stopped answering would otherwise hang the caller (umount -l must never wait for it).
-  sysStatx(path, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, buf);
-  if ((buf.readUInt32LE(0) & STATX_MNT_ID_UNIQUE) === 0) throw new MountError({ syscall: 'statx', errno: E.ENOSYS, target: path });
-  return buf.readBigUInt64LE(0x90);
+  sysStatx(path, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, statxBuf);
+  if ((statxBuf.readUInt32LE(0) & STATX_MNT_ID_UNIQUE) === 0) throw new MountError({ syscall: 'statx', errno: E.ENOSYS, target: path });
+  const known = (statxBuf.readUInt32LE(0x38) & STATX_ATTR_MOUNT_ROOT) !== 0;
+  return { id: statxBuf.readBigUInt64LE(0x90), mountRoot: !known || (statxBuf.readUInt32LE(0x08) & STATX_ATTR_MOUNT_ROOT) !== 0 };
+}
+
+/** The unique mount ID of the mount `path` is on. */
+export function mountIdOf(path: string): bigint {
+  return statxMount(path).id;
 }
 
 /**
@@ -54,9 +66,31 @@ export function statmountUnsupported(): boolean {
  * MountError(ENOSYS) when the kernel has no statmount: use mountinfo then.
  */
 export function statmountOf(path: string, fields: readonly MountField[] = ALL_FIELDS): StatmountEntry | undefined {
+  return reachable(path, () => statmountRaw(mountIdOf(path), requestFor(fields)));
+}
+
+/**
+ * The topmost mount whose mount point is exactly `path` (canonical), or undefined when `path` is
+ * not a mount point. Throws MountError(ENOSYS) when the kernel has no statmount: use mountinfo then.
+ */
+export function statmountAt(path: string, fields: readonly MountField[] = ALL_FIELDS): StatmountEntry | undefined {
+  return reachable(path, () => {
+    // No mount root there (the first run of mount -a, every entry): nothing to describe.
+    const at = statxMount(path);
+    if (!at.mountRoot) return undefined;
+    const e = statmountRaw(at.id, requestFor(fields.includes('target') ? fields : [...fields, 'target']));
+    return e && e.target === path ? e : undefined;
+  });
+}
+
+/**
+ * A statx/statmount question about `path`: undefined when the path cannot be reached (ENOENT,
+ * ENOTDIR, EACCES); MountError(ENOSYS), remembered for the process, when the kernel cannot answer.
+ */
+function reachable(path: string, ask: () => StatmountEntry | undefined): StatmountEntry | undefined {
   if (unsupported) throw new MountError({ syscall: 'statmount', errno: E.ENOSYS, target: path });
   try {
-    return statmountRaw(mountIdOf(path), requestFor(fields));
+    return ask();
   } catch (err) {
     if (isUnsupported(err)) {
       unsupported = true;
@@ -65,15 +99,6 @@ export function statmountOf(path: string, fields: readonly MountField[] = ALL_FI
     if (err instanceof MountError && (err.errno === E.ENOENT || err.errno === E.ENOTDIR || err.errno === E.EACCES)) return undefined;
     throw err;
   }
-}
-
-/**
- * The topmost mount whose mount point is exactly `path` (canonical), or undefined when `path` is
- * not a mount point. Throws MountError(ENOSYS) when the kernel has no statmount: use mountinfo then.
- */
-export function statmountAt(path: string, fields: readonly MountField[] = ALL_FIELDS): StatmountEntry | undefined {
-  const e = statmountOf(path, fields.includes('target') ? fields : [...fields, 'target']);
-  return e && e.target === path ? e : undefined;
 }
 
 /**

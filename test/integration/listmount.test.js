@@ -138,7 +138,8 @@ test.serial(`a slave namespace of a shared mount bound ${N} times: listing, moun
     t.true(sm > N, `one statmount per mount (${sm})`);
     const [asm, alm, ami] = c['mount -a calls'].split(' ').map(Number);
     t.is(ami, 0, 'mount -a reads no mountinfo');
-    t.is(alm, 0, 'nor lists the table');
+    // One listmount asking for the newest mount ID (the table as at the first check), never the table.
+    t.true(alm <= 1, `nor lists the table (${alm} listmount calls)`);
     t.true(asm >= 21 && asm <= 2 * 21 + 2, `statmount per entry (${asm})`);
     t.is(c['remount calls'], '1 0 0');
     const [rsm, rlm, rmi] = c['umount -R calls'].split(' ').map(Number);
