@@ -178,14 +178,16 @@ export class Tables {
    */
   mountSnapshot(fields: readonly MountField[]): MountView {
     if (!this.lookupsByStatmount()) return this.mounts(fields);
-    if (this.snapshot && fields.every((f) => this.snapshot?.fields.includes(f))) return this.snapshot.view;
-    let asOf: bigint | undefined;
+    const known = this.snapshot;
+    if (known && fields.every((f) => known.fields.includes(f))) return known.view;
+    let asOf: bigint;
     try {
-      asOf = this.snapshot?.asOf ?? newestMountId();
+      asOf = known?.asOf ?? newestMountId();
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
       return this.mounts(fields);
     }
+    // Asked for more fields than before: a view of those, at the same moment.
     this.snapshot = { fields, asOf, view: new StatmountView(fields, () => this.mounts(fields), asOf) };
     return this.snapshot.view;
   }

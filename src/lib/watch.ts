@@ -214,9 +214,7 @@ export async function waitForMount(target: string, o: Omit<WatchOptions, 'target
 /** The topmost mount whose mount point is `target`, if any. */
 function mountedAt(target: string): MountEntry | undefined {
   try {
-    const e = statmountAt(target);
-    if (e) return e;
-    return undefined;
+    return statmountAt(target);
   } catch {
     return readMountTable(FIELDS).topAt(target);
   }

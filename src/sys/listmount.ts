@@ -14,9 +14,7 @@ export const LSMT_ROOT = 0xffffffffffffffffn;
  */
 export function listMountIds(under: bigint = LSMT_ROOT): Buffer {
   const chunks: Buffer[] = [];
-  const lreq = Buffer.alloc(32);
-  lreq.writeUInt32LE(32, 0);
-  lreq.writeBigUInt64LE(under, 8);
+  const lreq = listRequest(under);
   const batch = 8192;
   for (;;) {
     const ids = Buffer.alloc(8 * batch);
@@ -28,6 +26,13 @@ export function listMountIds(under: bigint = LSMT_ROOT): Buffer {
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
+/** struct mnt_id_req (version 0, 32 bytes) for the mounts below `under`, from the first one. */
+function listRequest(under: bigint): Buffer {
+  const lreq = Buffer.alloc(32);
+  lreq.writeUInt32LE(32, 0);
+  lreq.writeBigUInt64LE(under, 8);
+  return lreq;
+}
 
 /** listmount(2)'s flag for "newest first" (Linux 6.14+). */
 const LISTMOUNT_REVERSE = 1;
@@ -39,12 +44,9 @@ const LISTMOUNT_REVERSE = 1;
  * list, whose last ID is the highest.
  */
 export function newestMountId(): bigint {
-  const lreq = Buffer.alloc(32);
-  lreq.writeUInt32LE(32, 0);
-  lreq.writeBigUInt64LE(LSMT_ROOT, 8);
   const one = Buffer.alloc(8);
   try {
-    const n = sysListmount(lreq, one, 1, LISTMOUNT_REVERSE);
+    const n = sysListmount(listRequest(LSMT_ROOT), one, 1, LISTMOUNT_REVERSE);
     return n === 1 ? one.readBigUInt64LE(0) : 0n;
   } catch (e) {
     if (!(e instanceof MountError) || e.errno !== E.EINVAL) throw e;
