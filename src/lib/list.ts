@@ -6,7 +6,7 @@ import { matchFsType } from '../tables/patterns';
 import { readUtab, UtabEntry, UtabIndex } from '../tables/utab';
 import { loopInfo } from '../devices/loop';
 import { probeForListing } from '../devices/identify';
-import { isRegularFsType } from './paths';
+import { isRegularFsType, stat } from './paths';
 
 export interface ListedMount {
   entry: MountEntry;
@@ -50,9 +50,13 @@ export function listMounts(req: ListRequest = {}, table: MountTable = readMountT
   return out;
 }
 
-/** The label of the filesystem on a /dev/… source. */
+/** The label of the filesystem a source path names (a device or an image file), for `-l`. */
 export function labelOfSource(source: string): string | undefined {
-  if (!source.startsWith('/dev/')) return undefined;
+  // libmount probes whatever path the source names (mnt_cache_find_tag_value): a device, or an
+  // image file a tmpfs is named after. Not a character device or a FIFO: opening one can act.
+  if (!source.startsWith('/')) return undefined;
+  const st = stat(source);
+  if (!st || !(st.isBlockDevice() || st.isFile())) return undefined;
   return probeForListing(source)?.label;
 }
 

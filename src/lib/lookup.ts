@@ -81,7 +81,10 @@ export function lookupTables(req: MountRequest, cmd: ResolvedOptions, tables: Ta
   }
   if (cmd.remount && src.mtab) {
     const key = req.target ?? req.source ?? '';
-    const mi = tables.mountAt(canonical(key)) ?? topmostBySource(tables.mounts(LOOKUP_FIELDS), key);
+    const canonKey = canonical(key);
+    // As a mount point, else as a source: written as given, then canonical (mnt_table_find_srcpath).
+    const mi = tables.mountAt(canonKey) ?? topmostBySource(tables.mounts(LOOKUP_FIELDS), key)
+      ?? (canonKey !== key && !req.noCanonicalize ? topmostBySource(tables.mounts(LOOKUP_FIELDS), canonKey) : undefined);
     if (mi) {
       out.fromMounts = mi;
       out.source = mi.source;

@@ -9,7 +9,7 @@ import { readMountTable, LOOKUP_FIELDS } from './mount-table';
 import { UtabEntry, UtabIndex, UtabUpdateError, writeUniqueIds } from '../tables/utab';
 import { changeUtab, uniqueIdOf } from './utab-update';
 import { Tables } from './tables';
-import { canonical } from './paths';
+import { canonical, exists } from './paths';
 
 /**
  * After a helper mounted (util-linux 2.40+): the helper may have written its own utab entry; the
@@ -54,11 +54,15 @@ export function moveUtab(from: string, to: string, tables: Tables): UtabUpdateEr
 
 export function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | undefined {
   // A bind is recorded as a real one would be (libmount computes its fs root for --fake too):
-  // the source of the mount holding the bind source, the root within it, BINDSRC=.
-  const origin = plan.kind === 'bind' && plan.source !== undefined ? bindOrigin(tables.mounts(), canonical(plan.source)) : undefined;
+  // the source of the mount holding the bind source, the root within it, BINDSRC=. A bind source
+  // that does not exist has no fs root: the source as given, no ROOT=, as libmount writes it.
+  const bindSource = plan.kind === 'bind' ? plan.source : undefined;
+  const bind = bindSource !== undefined;
+  const origin = bindSource !== undefined && exists(bindSource) ? bindOrigin(tables.mounts(), canonical(bindSource)) : undefined;
   const entry: UtabEntry = origin
     ? { source: origin.holder.source, target: plan.target, root: origin.root, bindSource: plan.source, options: plan.utabOptions }
-    : { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions };
+    : bind ? { source: plan.source, target: plan.target, bindSource: plan.source, options: plan.utabOptions }
+      : { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions };
   // As for a real mount: utab trouble is reported, not the mount's failure.
   return changeUtab(tables, (entries) => [...entries, entry]);
 }

@@ -33,6 +33,13 @@ const UTAB_OPTION = /^(uhelper=|helper=|x-|user(=|$)|_netdev$)/;
 
 const PROPAGATION = /(^|,)r?(shared|private|slave|unbindable)(,|$)/;
 
+/** A classic listing line ("1> SRC on TARGET type T (OPTS)") without the options utab lends it. */
+function withoutUtabOptions(line) {
+  const m = /^(1> .* type \S+ \()([^)]*)(\).*)$/.exec(line);
+  if (!m) return line;
+  return m[1] + m[2].split(',').filter((o) => !UTAB_OPTION.test(o)).join(',') + m[3];
+}
+
 /** The -o values of a command line, joined. */
 function optionsOf(line) {
   const out = [];
@@ -114,8 +121,10 @@ const RULES = [
         return u < 0 ? t : [...x.slice(0, u), '(cut: umount -a -O after a bind with a propagation flag)'].join('\n');
       };
       const [r, o] = [cutAt(ref), cutAt(ours)];
-      if (r !== ref || o !== ours) return [r, mapUtab(o, (l) => (/ BINDSRC=/.test(l) && !r.includes(l) ? undefined : l))];
-      return [ref, mapUtab(ours, (l) => (/ BINDSRC=/.test(l) && !ref.includes(l) ? undefined : l))];
+      const refLines = new Set(r.split('\n'));
+      // A listing shows the entry's userspace options (uhelper=, user, x-…) where util-linux has none.
+      const listed = o.split('\n').map((l) => (refLines.has(l) ? l : withoutUtabOptions(l))).join('\n');
+      return [r, mapUtab(listed, (l) => (/ BINDSRC=/.test(l) && !refLines.has(l) ? undefined : l))];
     },
   },
   {

@@ -355,4 +355,34 @@ tm -c -t tmpfs none $D/l`,
       lacks(t, r, /^= mi \$D\/a /);
     },
   },
+  {
+    name: 'list-label-of-source-path',
+    title: '-l shows the label of whatever path the source names, an image file a tmpfs is named after too (libmount probes the source)',
+    script: `mk_ext2 img -L ${LBL}l; mkdir m
+smount -t tmpfs $D/img $D/m
+tm_w -l -t tmpfs
+sumount $D/m`,
+    check: (t, r) => has(t, r, `1> $D/img on $D/m type tmpfs (rw,relatime) [${LBL}l]`),
+  },
+  {
+    name: 'fake-bind-missing-source',
+    title: '--fake of a bind whose source does not exist records the source as given, no ROOT= (libmount has no fs root for it)',
+    script: `mkdir m
+cd $D && tm -f --bind -o x-f=1 nosuchdir $D/m
+st_cmd utab sed -e 's/^ID=[0-9]* //' -e 's/ UNIQID=[0-9]*//' "$LIBMOUNT_UTAB"`,
+    check: (t, r) => hasEntry(t, r, 'SRC=nosuchdir TARGET=$D/m BINDSRC=nosuchdir OPTS=x-f=1'),
+  },
+  {
+    name: 'remount-by-canonical-source',
+    title: 'a remount of a path that is no mount point finds the mount whose source is that path, written as given or canonical',
+    script: `mkdir a b m
+smount -t tmpfs $D/b $D/m
+tm -o remount,bind,nodev $D/a/../b
+st_cmd m awk '$5 == "'$D'/m" { print $6 }' /proc/self/mountinfo
+sumount $D/m`,
+    check: (t, r) => {
+      t.is(r.steps[0].rc, 0);
+      has(t, r, '= m: rw,nodev,relatime');
+    },
+  },
 ], { executors: ['fd', 'mount2'] });
