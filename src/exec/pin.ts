@@ -41,8 +41,28 @@ export function unpin(p: PinnedTarget | undefined): void {
   closeFd(p.fd);
 }
 
-/** Is the pinned object a symlink itself (opened O_PATH|O_NOFOLLOW)? */
-export function isSymlinkFd(fd: number): boolean {
+/**
+ * How a target is pinned: `noFollow` opens it without following a final symlink (-c,
+ * X-mount.nocanonicalize); a symlink met so is the target itself with `keepSymlink`
+ * (X-mount.nocanonicalize=target), else it is not pinned but left to each kernel call (-c alone:
+ * mount(2) follows it, as util-linux's mount(2) path does; the fd-based attach does not).
+ */
+export interface PinRule {
+  noFollow: boolean;
+  keepSymlink: boolean;
+}
+
+/** pinTarget() under a rule: undefined for a final symlink the rule leaves to the kernel calls. */
+export function pinTargetBy(target: string, rule: PinRule): PinnedTarget | undefined {
+  const pin = pinTarget(target, rule.noFollow);
+  if (pin && rule.noFollow && !rule.keepSymlink && isSymlinkFd(pin.fd)) {
+    unpin(pin);
+    return undefined;
+  }
+  return pin;
+}
+
+function isSymlinkFd(fd: number): boolean {
   try {
     return fs.fstatSync(fd).isSymbolicLink();
   } catch {

@@ -12,7 +12,7 @@ import { Executor, ExecContext } from './executor';
 import { FSCONFIG_VALUE_MAX, OVERLAY_DIR_KEYS } from './overlay-layers';
 import { runHelper } from './helper';
 import { attachLoop, releaseLoop, AttachedLoop } from '../devices/loop';
-import { pinTarget, unpin, isSymlinkFd, PinnedTarget } from './pin';
+import { pinTargetBy, unpin, PinnedTarget, PinRule } from './pin';
 import { osPath, quoted } from '../sys/bytes';
 
 export type ExecutorMode = 'auto' | 'fd' | 'mount2';
@@ -37,13 +37,8 @@ export interface ExecOptions {
   helperTimeoutMs?: number;
   /** The target, opened (O_PATH) when it was checked: new mounts, binds and moves are attached to it. */
   targetFd?: number;
-  /**
-   * How a target that X-mount.mkdir creates is opened afterwards, as prepare's target stage opens
-   * one that exists: `noFollow` without following a final symlink (-c, X-mount.nocanonicalize);
-   * `keepSymlink` a symlink found so is the target itself (X-mount.nocanonicalize=target), else it
-   * is left to each kernel call (-c alone). Default: follow.
-   */
-  latePin?: { noFollow: boolean; keepSymlink: boolean };
+  /** How a target that X-mount.mkdir creates is pinned then, as an existing one was (default: follow). */
+  latePin?: PinRule;
 }
 
 export interface ExecResult {
@@ -200,11 +195,7 @@ export function runPlan(plan: Plan, options: ExecOptions = {}): ExecResult {
             mkdirP(step.path, step.mode);
             // The target exists only now: pin it before anything is attached to it.
             if (opts.targetFd === undefined) {
-              latePin = pinTarget(step.path, opts.latePin?.noFollow);
-              if (latePin && opts.latePin?.noFollow && !opts.latePin.keepSymlink && isSymlinkFd(latePin.fd)) {
-                unpin(latePin);
-                latePin = undefined;
-              }
+              latePin = pinTargetBy(step.path, opts.latePin ?? { noFollow: false, keepSymlink: false });
               if (latePin) opts = { ...opts, targetFd: latePin.fd };
             }
             break;

@@ -11,7 +11,7 @@ import { MountSettings, BadOptionValue } from '../options/setting-specs';
 import { PlanInput } from '../plan/planner';
 import { requestKind, RequestKind } from '../plan/kind';
 import { findHelper } from '../exec/helper';
-import { pinTarget, unpin, isSymlinkFd, PinnedTarget } from '../exec/pin';
+import { pinTargetBy, unpin, PinnedTarget, PinRule } from '../exec/pin';
 import { MountError, RequestError } from '../sys/error';
 import { E } from '../sys/errno';
 import { isTypePattern } from '../tables/patterns';
@@ -55,7 +55,7 @@ export function prepare(req: MountRequest, tables: Tables): Prepared {
   const kind = requestKind(merged.o, look.source, types.fstype);
   const tgt = targetStage(req, look, merged.settings, kind);
   try {
-    return { ...sourceStages(req, tables, merged, look, kind, tgt, types, tableType), targetNoFollow: tgt.noFollow, targetKeepSymlink: tgt.keepSymlink };
+    return { ...sourceStages(req, tables, merged, look, kind, tgt, types, tableType), targetNoFollow: tgt.rule.noFollow, targetKeepSymlink: tgt.rule.keepSymlink };
   } catch (e) {
     unpin(tgt.pin);
     throw e;
@@ -164,9 +164,7 @@ function typeRequest(req: MountRequest, tableType: string | undefined): TypeRequ
 interface TargetStage {
   target: string;
   pin?: PinnedTarget;
-  noFollow: boolean;
-  /** A final symlink is the target itself (X-mount.nocanonicalize=target), not left to the kernel calls. */
-  keepSymlink: boolean;
+  rule: PinRule;
   /** The source is canonicalized (no -c, no X-mount.nocanonicalize[=source]). */
   canonSource: boolean;
 }
@@ -179,20 +177,13 @@ function targetStage(req: MountRequest, look: Lookup, settings: MountSettings, k
   const nc = settings.noCanonicalize;
   const canonTarget = !req.noCanonicalize && !nc?.target;
   const canonSource = !req.noCanonicalize && !nc?.source;
+  const rule: PinRule = { noFollow: !canonTarget, keepSymlink: !!nc?.target };
   // A remount and a propagation change act on what is mounted there: nothing to pin.
-  let pin = kind === 'remount' || (kind === 'propagation' && look.source === undefined) ? undefined : pinTarget(target, !canonTarget);
-  // -c alone names the target as the kernel will walk it: a final symlink is not pinned itself but
-  // left to each call (mount(2) follows it, as util-linux's mount(2) path does; the fd-based attach
-  // does not). X-mount.nocanonicalize=target means the symlink itself.
-  const keepSymlink = !!nc?.target;
-  if (pin && !canonTarget && !keepSymlink && isSymlinkFd(pin.fd)) {
-    unpin(pin);
-    pin = undefined;
-  }
+  const pin = kind === 'remount' || (kind === 'propagation' && look.source === undefined) ? undefined : pinTargetBy(target, rule);
   if (pin) {
     if (canonTarget) target = pin.path;
   } else if (canonTarget) target = canonical(target);
-  return { target, pin, noFollow: !canonTarget, keepSymlink, canonSource };
+  return { target, pin, rule, canonSource };
 }
 
 // ---- source, loop, types, helpers ------------------------------------------------------------

@@ -56,13 +56,13 @@ export function recordFakeUtab(plan: Plan, tables: Tables): UtabUpdateError | un
   // A bind is recorded as a real one would be (libmount computes its fs root for --fake too):
   // the source of the mount holding the bind source, the root within it, BINDSRC=. A bind source
   // that does not exist has no fs root: the source as given, no ROOT=, as libmount writes it.
-  const bindSource = plan.kind === 'bind' ? plan.source : undefined;
-  const bind = bindSource !== undefined;
-  const origin = bindSource !== undefined && exists(bindSource) ? bindOrigin(tables.mounts(), canonical(bindSource)) : undefined;
-  const entry: UtabEntry = origin
-    ? { source: origin.holder.source, target: plan.target, root: origin.root, bindSource: plan.source, options: plan.utabOptions }
-    : bind ? { source: plan.source, target: plan.target, bindSource: plan.source, options: plan.utabOptions }
-      : { source: plan.source, target: plan.target, root: '/', options: plan.utabOptions };
+  const { source, target, utabOptions: options } = plan;
+  let entry: UtabEntry = { source, target, root: '/', options };
+  if (plan.kind === 'bind' && source !== undefined) {
+    const origin = exists(source) ? bindOrigin(tables.mounts(), canonical(source)) : undefined;
+    entry = origin ? { source: origin.holder.source, target, root: origin.root, bindSource: source, options }
+      : { source, target, bindSource: source, options };
+  }
   // As for a real mount: utab trouble is reported, not the mount's failure.
   return changeUtab(tables, (entries) => [...entries, entry]);
 }

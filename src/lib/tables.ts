@@ -67,8 +67,8 @@ export class Tables {
   private utabWritableCache?: boolean;
   private utabIndexCache?: UtabIndex;
   private targetIndex?: Map<string, FstabEntry>;
-  /** The mounts as at the run's first "already mounted?" check (mountSnapshot). */
-  private snapshot?: { fields: readonly MountField[]; asOf: bigint; view: MountView };
+  /** The newest unique mount ID at the run's first "already mounted?" check (mountSnapshot). */
+  private snapshotAsOf?: bigint;
 
   /**
    * @param fstabPaths -T paths (files or directories); empty → $LIBMOUNT_FSTAB or /etc/fstab.
@@ -178,18 +178,13 @@ export class Tables {
    */
   mountSnapshot(fields: readonly MountField[]): MountView {
     if (!this.lookupsByStatmount()) return this.mounts(fields);
-    const known = this.snapshot;
-    if (known && fields.every((f) => known.fields.includes(f))) return known.view;
-    let asOf: bigint;
     try {
-      asOf = known?.asOf ?? newestMountId();
+      this.snapshotAsOf ??= newestMountId();
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
       return this.mounts(fields);
     }
-    // Asked for more fields than before: a view of those, at the same moment.
-    this.snapshot = { fields, asOf, view: new StatmountView(fields, () => this.mounts(fields), asOf) };
-    return this.snapshot.view;
+    return new StatmountView(fields, () => this.mounts(fields), this.snapshotAsOf);
   }
 
   /** Forget the mount table (after this run changed it and needs a fresh view). */
