@@ -7,6 +7,7 @@
 import fs = require('fs');
 import { isRealRoot } from '../lib/env';
 import { cString, decodeBytes, osPath } from '../sys/bytes';
+import { koffi as loadKoffi } from '../sys/koffi';
 
 // Flag values from blkid.h (part of libblkid.so.1's ABI, unchanged since they were introduced).
 export const SUBLKS = { LABEL: 1 << 1, UUID: 1 << 3, TYPE: 1 << 5, USAGE: 1 << 7, VERSION: 1 << 8 } as const;
@@ -40,16 +41,6 @@ interface Lib {
   bytes: (ptr: bigint, len: number) => Buffer;
 }
 
-// The part of koffi's API used here (koffi is required lazily, as in sys/syscalls.ts).
-interface Koffi {
-  load(path: string): { func(name: string, ret: unknown, args: unknown[]): unknown };
-  opaque(): unknown;
-  pointer(name: string, ref: unknown): unknown;
-  pointer(ref: unknown): unknown;
-  out(t: unknown): unknown;
-  decode(ptr: bigint, type: string, len: number): Uint8Array;
-}
-
 let loaded: Lib | BlkidUnavailable | undefined;
 
 /**
@@ -70,8 +61,7 @@ function open(): Lib {
   if (loaded) return loaded;
   const name = libraryName();
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi') as Koffi;
+    const koffi = loadKoffi();
     const so = koffi.load(name);
     // A named opaque pointer type: koffi checks that only blkid_probe values go where one is expected.
     const probe = koffi.pointer('tsmount_blkid_probe', koffi.opaque());

@@ -45,7 +45,9 @@ export function* withCanonicalCache<T>(steps: Generator<void, T, void>): Generat
 
 /**
  * DIR/NAME when DIR's canonical form is cached (else resolved now and cached) and NAME is no
- * symlink: one readlink(2) — which also says whether NAME exists — instead of one per component.
+ * symlink: one lstat(2) — which also says whether NAME exists — instead of one readlink(2) or
+ * lstat(2) per component. (lstat, not readlink: a readlink that fails with EINVAL, the answer
+ * for every plain directory, costs Node an exception object, three times the system call.)
  * Undefined when that cannot decide (not a plain absolute path, a symlink, an error): realpath then.
  */
 function canonicalInCachedDir(p: string, cache: Map<string, string>): string | undefined {
@@ -59,15 +61,15 @@ function canonicalInCachedDir(p: string, cache: Map<string, string>): string | u
     if (canonDir === undefined) return undefined;
     cache.set(dir, canonDir);
   }
+  let st: fs.Stats | undefined;
   try {
-    fs.readlinkSync(osPath(p));
-    return undefined; // a symlink: resolved in full
+    st = fs.lstatSync(osPath(p), { throwIfNoEntry: false });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EINVAL') return `${canonDir === '/' ? '' : canonDir}${p.slice(slash)}`;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return p; // nothing there: the path as given
-    return undefined;
+    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? p : undefined;
   }
+  if (st === undefined) return p; // nothing there: the path as given
+  if (st.isSymbolicLink()) return undefined; // a symlink: resolved in full
+  return `${canonDir === '/' ? '' : canonDir}${p.slice(slash)}`;
 }
 
 /** Join --target-prefix and a target as libmount does: PREFIX/target-without-leading-slash. */

@@ -11,6 +11,7 @@ import {
   openTreeFlagNames, atFlagNames, moveMountFlagNames, fspickFlagNames, openFlagNames,
 } from './constants';
 import { cString, osPath, quoted } from './bytes';
+import { koffi as loadKoffi } from './koffi';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type KoffiFn = ((...args: unknown[]) => number) & {
@@ -38,16 +39,11 @@ function numbers(): SyscallNumbers {
 
 function load(): Bound {
   if (bound) return bound;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const koffi = require('koffi') as {
-    load(name: string): { func(name: string, ret: string, args: unknown[]): KoffiFn };
-    struct(name: string, def: Record<string, string>): unknown;
-    pointer(t: unknown): unknown;
-    errno(): number;
-  };
+  const koffi = loadKoffi();
   const libc = koffi.load('libc.so.6');
-  const S = (args: unknown[]) => (): KoffiFn => libc.func('syscall', 'long', ['long', ...args]);
-  const C = (name: string, ret: string, args: unknown[]) => (): KoffiFn => libc.func(name, ret, args);
+  const fn = (name: string, ret: string, args: unknown[]): KoffiFn => libc.func(name, ret, args) as KoffiFn;
+  const S = (args: unknown[]) => (): KoffiFn => fn('syscall', 'long', ['long', ...args]);
+  const C = (name: string, ret: string, args: unknown[]) => (): KoffiFn => fn(name, ret, args);
   // Each prototype is declared on first use: a mount needs 5 of these 20, a listing none.
   const decls: Record<Exclude<keyof Bound, 'errno'>, () => KoffiFn> = {
     mount: C('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'str']),
@@ -59,7 +55,7 @@ function load(): Bound {
     moveMount: S(['int', 'str', 'int', 'str', 'uint']),
     openTree: S(['int', 'str', 'uint']),
     fspick: S(['int', 'str', 'uint']),
-    mountSetattr: () => libc.func('syscall', 'long', ['long', 'int', 'str', 'uint', koffi.pointer(koffi.struct('tsmount_mount_attr', {
+    mountSetattr: () => fn('syscall', 'long', ['long', 'int', 'str', 'uint', koffi.pointer(koffi.struct('tsmount_mount_attr', {
       attr_set: 'uint64_t', attr_clr: 'uint64_t', propagation: 'uint64_t', userns_fd: 'uint64_t',
     })), 'size_t']),
     statmount: S(['void *', 'void *', 'size_t', 'uint']),

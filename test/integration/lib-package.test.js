@@ -67,6 +67,11 @@ test.serial('npm install -g --prefix <tmp> <tgz>: both commands installed, --ver
   }
   // the installed copy is the one that ran, not this checkout
   t.true(fs.realpathSync(path.join(prefix, 'bin', 'tsmount')).startsWith(fs.realpathSync(prefix)));
+  // koffi's native module is found in the installed layout the short way (sys/koffi.ts), not through koffi's loader
+  const lib = path.dirname(path.dirname(fs.realpathSync(path.join(prefix, 'bin', 'tsmount'))));
+  const k = spawnSync(process.execPath, ['-e', `process.stdout.write(String('default' in require(${JSON.stringify(path.join(lib, 'dist', 'sys', 'koffi.js'))}).koffi()))`],
+    { encoding: 'utf8', timeout: 30_000 });
+  t.is(k.stdout, 'false', k.stderr);
 });
 
 test.serial('the installed tsmount mounts a tmpfs in a private namespace, the installed tsumount unmounts it', (t) => {
