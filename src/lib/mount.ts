@@ -127,7 +127,6 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     throw new RequestError({ code: 'already-mounted' }, input.target);
   }
   const plan = planMount(input);
-  const base = { kind: plan.kind, source: plan.source, target: plan.target, plan };
   // --dry-run: the plan is the answer; no call, no helper started, nothing recorded. It made the
   // same lookups as the real run (the target's O_PATH open): a target that cannot be opened fails
   // the dry run as it fails the real one.
@@ -139,13 +138,13 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
       throw new MountFailure(why, plan.kind, attach, input.source, input.target, input.types[0],
         { nofail: prep.nofail, readOnly: input.options.readOnly, rwOnly: !!req.rwOnly, mounted: false }, []);
     }
-    return { ...base, fstype: input.types[0], messages: [], roFallback: false };
+    return { kind: plan.kind, source: plan.source, target: plan.target, plan, fstype: input.types[0], messages: [], roFallback: false };
   }
   if (req.fake && plan.kind !== 'helper') {
     // --fake: everything but the kernel calls. A helper still runs (it gets -f), as util-linux does,
     // and utab gets its entry (there is no mount, so no ID): "-f" records mounts made by others.
     const utabError = plan.utabOptions && !req.noMtab ? recordFakeUtab(plan, tables) : undefined;
-    return { ...base, fstype: input.types[0], messages: [], roFallback: false, utabError };
+    return { kind: plan.kind, source: plan.source, target: plan.target, plan, fstype: input.types[0], messages: [], roFallback: false, utabError };
   }
   req.onTargetPinned?.(input.target);
   let r: ExecResult;
@@ -173,7 +172,7 @@ function execute(req: MountRequest, prep: Prepared, tables: Tables): MountResult
     if (r.helperStatus === undefined) utabError = recordUtab(plan, r, tables);
     else if (r.helperStatus === 0 && !req.fake) utabError = completeHelperUtab(plan, tables);
   }
-  return { ...base, source: r.loopDevice ?? plan.source, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
+  return { kind: plan.kind, source: r.loopDevice ?? plan.source, target: plan.target, plan, fstype: r.fstype, messages: r.messages, roFallback: r.roFallback,
     helperStatus: r.helperStatus, helperExecFailed: r.helperExecFailed, loopDevice: r.loopDevice, utabError };
 }
 

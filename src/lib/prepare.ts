@@ -55,7 +55,9 @@ export function prepare(req: MountRequest, tables: Tables): Prepared {
   const kind = requestKind(merged.o, look.source, types.fstype);
   const tgt = targetStage(req, look, merged.settings, kind);
   try {
-    return { ...sourceStages(req, tables, merged, look, kind, tgt, types, tableType), targetNoFollow: tgt.rule.noFollow, targetKeepSymlink: tgt.rule.keepSymlink };
+    const d = sourceStages(req, tables, merged, look, kind, tgt, types, tableType);
+    // Written out, not spread: see inputFields().
+    return { kind: d.kind, input: d.input, nofail: d.nofail, pin: d.pin, given: d.given, targetNoFollow: tgt.rule.noFollow, targetKeepSymlink: tgt.rule.keepSymlink };
   } catch (e) {
     unpin(tgt.pin);
     throw e;
@@ -229,7 +231,6 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   // Errors of the source and type stages name the target as given (or as fstab has it): libmount
   // prepares the source, its loop device and its type before it canonicalizes the target.
   const given = withPrefix(req.targetPrefix, look.target ?? target);
-  const base = { kind, target, options: o, settings, noMtab: req.noMtab, beneath: req.beneath };
   let source = look.source;
 
   // A bind or a move needs its source: libmount fails before any call ("mount failed: Invalid
@@ -243,9 +244,9 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
     const dev = source !== undefined ? tagDevice(source, nofail, given, req.noCanonicalize) : undefined;
     if (dev !== undefined) source = dev;
     else if (source !== undefined && kind !== 'remount' && tgt.canonSource && !sourceKeptAsWritten(req.types ?? tableType)) source = canonical(source);
-    return { kind, nofail, pin, input: { ...base, source, types: [], guessing: false, fstype: look.fstype } };
+    return { kind, nofail, pin, input: inputFields(kind, target, o, settings, req, source, [], false, look.fstype) };
   }
-  if (kind === 'propagation') return { kind, nofail, pin, input: { ...base, source, types: [], guessing: false } };
+  if (kind === 'propagation') return { kind, nofail, pin, input: inputFields(kind, target, o, settings, req, source, [], false) };
 
   // Tags → devices; a path that exists → its canonical form (not for pseudo and network filesystems).
   let fstype = tr.fstype;
@@ -261,12 +262,32 @@ function sourceStages(req: MountRequest, tables: Tables, m: Merged, look: Lookup
   fstype = loop.fstype;
   const { types, guessing } = typeStage(source, fstype, tr, given, settings.autoFstypes);
   const helpers = helperStage(req, types, guessing);
+  const input = inputFields(kind, target, o, settings, req, source, types, guessing);
+  input.helper = helpers.helper;
+  input.listHelpers = helpers.listHelpers;
+  input.helperType = types[0];
+  input.sloppy = req.sloppy;
+  input.fake = req.fake;
+  input.loopReused = loop.reused;
+  input.verbose = req.verbose;
+  input.loop = loop.setUp;
+  input.exclusive = req.exclusive;
+  input.rwOnly = req.rwOnly;
+  return { kind, nofail, pin, given, input };
+}
+
+/**
+ * The plan input every kind has. One object literal with every field of PlanInput, so that all
+ * inputs share one shape: in Node 20's V8 a property added after a spread (`{ ...base, source }`)
+ * gives every object a map of its own, ~6 KB and microseconds per mount -a entry
+ * (docs/performance.md).
+ */
+function inputFields(kind: RequestKind, target: string, options: ResolvedOptions, settings: MountSettings, req: MountRequest,
+  source: string | undefined, types: string[], guessing: boolean, fstype?: string): PlanInput {
   return {
-    kind, nofail, pin, given,
-    input: {
-      ...base, source, types, guessing, ...helpers, helperType: types[0], sloppy: req.sloppy, fake: req.fake,
-      loopReused: loop.reused, verbose: req.verbose, loop: loop.setUp, exclusive: req.exclusive, rwOnly: req.rwOnly,
-    },
+    kind, target, options, settings, noMtab: req.noMtab, beneath: req.beneath, source, types, guessing, fstype,
+    helper: undefined, listHelpers: undefined, helperType: undefined, sloppy: undefined, fake: undefined, loopReused: undefined,
+    verbose: undefined, loop: undefined, exclusive: undefined, rwOnly: undefined,
   };
 }
 
