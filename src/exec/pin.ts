@@ -4,7 +4,7 @@
 // check (canonicalization) and the pin are one operation.
 import fs = require('fs');
 import { O } from '../sys/constants';
-import { sysOpen, closeFd, isRecording } from '../sys/syscalls';
+import { sysOpen, closeFd, isRecording, readlinkBytes } from '../sys/syscalls';
 import { decodeBytes } from '../sys/bytes';
 
 export interface PinnedTarget {
@@ -26,14 +26,13 @@ export function pinTarget(target: string, noFollow = false): PinnedTarget | unde
     return undefined;
   }
   if (isRecording()) return { fd, path: target }; // a dry run's fd names nothing to read back
-  try {
-    const p = decodeBytes(fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' }));
-    if (!p.startsWith('/') || p.endsWith(' (deleted)')) throw new Error('unreachable target');
-    return { fd, path: p };
-  } catch {
-    fs.closeSync(fd);
+  const link = readlinkBytes(`/proc/self/fd/${fd}`);
+  const p = link && decodeBytes(link);
+  if (p === undefined || !p.startsWith('/') || p.endsWith(' (deleted)')) {
+    closeFd(fd);
     return undefined;
   }
+  return { fd, path: p };
 }
 
 export function unpin(p: PinnedTarget | undefined): void {
