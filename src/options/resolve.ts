@@ -118,7 +118,38 @@ export function expandImplied(items: readonly OptionItem[]): OptionItem[] {
   return out;
 }
 
+/**
+ * Resolved option lists by content: a mount -a of thousands of entries has a handful of distinct
+ * option strings, each resolved twice per entry (the command line's, then merged with the table's).
+ * The answers are frozen, so that sharing one cannot let a caller change another's.
+ */
+const resolved = new Map<string, ResolvedOptions>();
+const RESOLVED_KEPT = 256;
+
+/** The option list as a key: each name and value with its length first, so that no two lists share one. */
+function contentKey(items: readonly OptionItem[]): string {
+  let key = '';
+  for (const it of items) key += it.raw === undefined ? `${it.name.length}:${it.name};` : `${it.name.length}:${it.name}=${it.raw.length}:${it.raw};`;
+  return key;
+}
+
 export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
+  const key = contentKey(input);
+  const known = resolved.get(key);
+  if (known) return known;
+  const r = deepFreeze(resolveUncached(input));
+  if (resolved.size >= RESOLVED_KEPT) resolved.clear();
+  resolved.set(key, r);
+  return r;
+}
+
+function deepFreeze(r: ResolvedOptions): ResolvedOptions {
+  for (const list of [r.items, r.sbFlags, r.data, r.userspace, r.propagation]) Object.freeze(list);
+  for (const it of r.items) Object.freeze(it);
+  return Object.freeze(r);
+}
+
+function resolveUncached(input: readonly OptionItem[]): ResolvedOptions {
   // Implied options come from the implying options that survive the merge ("user,nouser" implies
   // nothing); a second merge lets a later exec/suid/dev win over them.
   const items = mergeOptions(expandImplied(mergeOptions(input)));
