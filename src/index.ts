@@ -215,7 +215,8 @@ export function mountIdmaps(e: MountEntry): MountIdmaps | undefined {
 
 /** Parse a comma-separated option string as util-linux does (quotes, `\,`). */
 export function parseOptions(str: string): OptionItem[] {
-  return parseOptionString(str);
+  // The parser's answers are shared and frozen; the caller gets its own.
+  return parseOptionString(str).map((it) => ({ ...it }));
 }
 
 export { FsContext, MountFd, mountAt, unmountAt, mountAttrFor, hasDispose, MOUNT_ATTR, MNT, AT } from './api/fd';

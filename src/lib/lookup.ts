@@ -25,7 +25,7 @@ export interface Lookup {
   source?: string;
   target?: string;
   fstype?: string;
-  tableOptions: OptionItem[];
+  tableOptions: readonly OptionItem[];
   fromFstab?: FstabEntry;
   fromMounts?: MountEntry;
 }
@@ -38,7 +38,7 @@ export interface Lookup {
  */
 const RECONFIGURE_REFUSES_DATA = new Set(['overlay']);
 
-function remountable(items: OptionItem[], fstype: string): OptionItem[] {
+function remountable(items: readonly OptionItem[], fstype: string): readonly OptionItem[] {
   return RECONFIGURE_REFUSES_DATA.has(fstype) ? items.filter((o) => lookupOption(o.name) !== undefined) : items;
 }
 

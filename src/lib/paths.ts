@@ -2,6 +2,7 @@
 import fs = require('fs');
 import path = require('path');
 import { decodeBytes, osPath } from '../sys/bytes';
+import { pathKind } from '../sys/syscalls';
 
 /**
  * realpath() when the path exists, else the path as given (libmount keeps unresolvable paths).
@@ -45,9 +46,10 @@ export function* withCanonicalCache<T>(steps: Generator<void, T, void>): Generat
 
 /**
  * DIR/NAME when DIR's canonical form is cached (else resolved now and cached) and NAME is no
- * symlink: one lstat(2) — which also says whether NAME exists — instead of one readlink(2) or
- * lstat(2) per component. (lstat, not readlink: a readlink that fails with EINVAL, the answer
- * for every plain directory, costs Node an exception object, three times the system call.)
+ * symlink: one lstat(2) (sys/syscalls.ts pathKind) — which also says whether NAME exists —
+ * instead of one readlink(2) or lstat(2) per component. (Not readlink: one that fails with
+ * EINVAL, the answer for every plain directory, costs Node an exception object, three times the
+ * system call.)
  * Undefined when that cannot decide (not a plain absolute path, a symlink, an error): realpath then.
  */
 function canonicalInCachedDir(p: string, cache: Map<string, string>): string | undefined {
@@ -61,14 +63,9 @@ function canonicalInCachedDir(p: string, cache: Map<string, string>): string | u
     if (canonDir === undefined) return undefined;
     cache.set(dir, canonDir);
   }
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.lstatSync(osPath(p), { throwIfNoEntry: false });
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? p : undefined;
-  }
-  if (st === undefined) return p; // nothing there: the path as given
-  if (st.isSymbolicLink()) return undefined; // a symlink: resolved in full
+  const kind = pathKind(p);
+  if (kind === 'missing' || kind === 'notdir') return p; // nothing there: the path as given
+  if (kind !== 'other') return undefined; // a symlink (resolved in full), or an error
   return `${canonDir === '/' ? '' : canonDir}${p.slice(slash)}`;
 }
 

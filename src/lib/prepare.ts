@@ -98,7 +98,7 @@ function commandOptions(req: MountRequest): { items: OptionItem[]; resolved: Res
 }
 
 /** fstab/mount-table options and command-line options, combined as --options-mode says. */
-function combine(tableOpts: OptionItem[], cmd: OptionItem[], mode: OptionsMode): OptionItem[] {
+function combine(tableOpts: readonly OptionItem[], cmd: readonly OptionItem[], mode: OptionsMode): OptionItem[] {
   switch (mode) {
     case 'append': return [...cmd, ...tableOpts];
     case 'replace': return [...tableOpts];

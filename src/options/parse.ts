@@ -74,10 +74,29 @@ export function splitOptionString(str: string, onDropped?: (rest: string) => voi
 }
 
 /**
+ * Parsed option strings, by string: mount -a parses each entry's options three times (is it
+ * ignored, is it a bind, the request itself), and thousands of entries share a few strings.
+ * The answers are frozen, so that sharing one cannot let a caller change another's.
+ */
+const parsed = new Map<string, readonly OptionItem[]>();
+const PARSED_KEPT = 256;
+
+/**
  * Parse an option string into items. Throws RequestError('unsupported-option-format')
  * for an item that starts with '='.
  */
-export function parseOptions(str: string): OptionItem[] {
+export function parseOptions(str: string): readonly OptionItem[] {
+  const known = parsed.get(str);
+  if (known) return known;
+  const items = parseUncached(str);
+  for (const it of items) Object.freeze(it);
+  Object.freeze(items);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(str, items);
+  return items;
+}
+
+function parseUncached(str: string): OptionItem[] {
   const items: OptionItem[] = [];
   const raws = splitOptionString(str, (rest) => {
     if (rest.startsWith('=')) throw new RequestError({ code: 'unsupported-option-format', options: str });

@@ -388,6 +388,34 @@ export function sysReadRaw(fd: number, buf: Buffer): number {
   return n < 0 ? -b.errno() : n;
 }
 
+const kindBuf = Buffer.alloc(256);
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const STATX_TYPE = 0x1;
+
+/** What lstat(2) says of a path: a symlink, something else, nothing there (ENOENT), a component that is no directory. */
+export type PathKind = 'symlink' | 'other' | 'missing' | 'notdir';
+
+/**
+ * lstat(2)'s answer to "what is there", undefined for any other failure. Through koffi's statx once
+ * it is loaded (a reused buffer, no Stats object: mount -a asks once per entry), else Node's lstat.
+ */
+export function pathKind(p: string): PathKind | undefined {
+  if (bound) {
+    if (bound.statx(AT.FDCWD, cString(p), AT.SYMLINK_NOFOLLOW, STATX_TYPE, kindBuf) < 0) {
+      const err = bound.errno();
+      return err === E.ENOENT ? 'missing' : err === E.ENOTDIR ? 'notdir' : undefined;
+    }
+    return (kindBuf.readUInt16LE(28) & S_IFMT) === S_IFLNK ? 'symlink' : 'other';
+  }
+  try {
+    const st = fs.lstatSync(osPath(p), { throwIfNoEntry: false });
+    return st === undefined ? 'missing' : st.isSymbolicLink() ? 'symlink' : 'other';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'notdir' : undefined;
+  }
+}
+
 export function sysStatx(path: string, flags: number, mask: number, buf: Buffer): void {
   query('statx', { target: path }, () => load().statx(-100, cString(path), flags, mask, buf));
 }

@@ -41,3 +41,27 @@ test('the module is the native module koffi itself loads, at koffi\'s version', 
   const getpid = /** @type {() => number} */ (k.load('libc.so.6').func('getpid', 'int', []));
   t.is(getpid(), process.pid);
 });
+
+test('pathKind answers as lstat does, through Node before koffi is loaded and through statx after', (t) => {
+  const { pathKind, sysStatx, readlinkBytes } = require('../../dist/sys/syscalls');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-kind-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    fs.symlinkSync('file', path.join(dir, 'link'));
+    fs.symlinkSync('nowhere', path.join(dir, 'dangling'));
+    const cases = /** @type {[string, string][]} */ ([
+      ['file', 'other'], ['link', 'symlink'], ['dangling', 'symlink'], ['missing', 'missing'], ['file/below', 'notdir'], ['', 'other'],
+    ]);
+    const answers = () => cases.map(([p]) => pathKind(path.join(dir, p)));
+    const viaNode = answers();
+    const linkViaNode = readlinkBytes(path.join(dir, 'link'));
+    sysStatx('/', 0, 0, Buffer.alloc(256)); // binds koffi
+    t.deepEqual(answers(), viaNode);
+    t.deepEqual(viaNode, cases.map(([, k]) => k));
+    t.deepEqual(readlinkBytes(path.join(dir, 'link')), linkViaNode);
+    t.deepEqual(linkViaNode, Buffer.from('file'));
+    t.is(readlinkBytes(path.join(dir, 'file')), undefined, 'no link: no answer');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
