@@ -8,7 +8,7 @@ import { MountError } from './error';
 import { errnoNumber, E } from './errno';
 import {
   SYSCALLS, SyscallNumbers, MOUNT_ATTR_SIZE_VER0, AT, msFlagNames, attrNames, propagationName, dirFdName, fsconfigCmdName,
-  openTreeFlagNames, atFlagNames, moveMountFlagNames, fspickFlagNames, openFlagNames,
+  openTreeFlagNames, atFlagNames, moveMountFlagNames, fspickFlagNames, openFlagNames, O,
 } from './constants';
 import { cString, osPath, quoted } from './bytes';
 import { koffi as loadKoffi } from './koffi';
@@ -22,7 +22,7 @@ interface Bound {
   errno: () => number;
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
-  ioctlInt: KoffiFn; read: KoffiFn; close: KoffiFn; readlink: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
+  ioctlInt: KoffiFn; read: KoffiFn; open: KoffiFn; close: KoffiFn; readlink: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
   fanotifyInit: KoffiFn; fanotifyMark: KoffiFn; poll: KoffiFn;
 }
 
@@ -67,6 +67,7 @@ function load(): Bound {
     ioctlPtr: C('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     ioctlInt: C('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
     read: C('read', 'long', ['int', 'void *', 'size_t']),
+    open: C('open', 'int', ['str', 'int']),
     close: C('close', 'int', ['int']),
     readlink: C('readlink', 'long', ['str', 'void *', 'size_t']),
     flock: C('flock', 'int', ['int', 'int']),
@@ -148,6 +149,13 @@ export function sysOpen(path: string, flags: number): number {
     const fd = recorder.nextFd++;
     recorder.lines.push(`open(${q(path)}, ${openFlagNames(flags)}) = ${fd}`);
     return fd;
+  }
+  // An O_PATH open (a pin: one per mount -a entry) through koffi once it is loaded, a third of
+  // fs.openSync's cost. It opens nothing but a reference, so a failure is simply asked again of
+  // Node, whose error (with its code) the callers expect.
+  if (bound && (flags & O.PATH) !== 0) {
+    const fd = bound.open(cString(path), flags);
+    if (fd >= 0) return fd;
   }
   return fs.openSync(osPath(path), flags);
 }
