@@ -7,7 +7,7 @@ import { RequestError } from '../sys/error';
 
 export interface ResolvedOptions {
   /** Every option after merging, in order (what listing, helpers and utab are built from). */
-  readonly items: OptionItem[];
+  readonly items: readonly OptionItem[];
   /** The mount ends up read-only. */
   readonly readOnly: boolean;
   /** ro/rw was given explicitly (the last of them). */
@@ -25,13 +25,13 @@ export interface ResolvedOptions {
   readonly recursiveSet: number;
   readonly recursiveClr: number;
   /** Superblock flags for fsconfig(SET_FLAG), in order. */
-  readonly sbFlags: string[];
+  readonly sbFlags: readonly string[];
   /** Filesystem options (not in the option table), in order, duplicates kept as util-linux does. */
-  readonly data: OptionItem[];
+  readonly data: readonly OptionItem[];
   /** Userspace-only options. */
-  readonly userspace: OptionItem[];
+  readonly userspace: readonly OptionItem[];
   /** Propagation changes (MS_SHARED … with MS_REC for r-forms), in order. */
-  readonly propagation: number[];
+  readonly propagation: readonly number[];
   readonly bind: boolean;
   readonly rbind: boolean;
   readonly move: boolean;

@@ -31,7 +31,7 @@ export interface FsMountStep {
   target: string;
   data: DataOption[];
   /** Superblock flags for fsconfig(SET_FLAG): sync, dirsync, lazytime, mand … (ro is `readOnly`). */
-  sbFlags: string[];
+  sbFlags: readonly string[];
   /** Superblock read-only (fsconfig "ro"), from ro or ro=fs. */
   sbReadOnly: boolean;
   attrSet: number;
@@ -91,7 +91,7 @@ export interface ReconfigureStep {
   target: string;
   fstype?: string;
   data: DataOption[];
-  sbFlags: string[];
+  sbFlags: readonly string[];
   sbReadOnly: boolean;
   attrSet: number;
   attrClr: number;

@@ -379,3 +379,19 @@ test('items hold the merged list in order', (t) => {
   const r = R('ro,size=1m,rw,nosuid,x-a,noatime,relatime');
   t.is(formatOptions(r.items), 'size=1m,rw,nosuid,x-a,relatime');
 });
+
+test('equal option lists share one frozen answer; the library\'s parseOptions gives the caller its own items', (t) => {
+  const a = resolveOptions(parseOptions('nosuid,size=1m,x-a=1'));
+  const b = resolveOptions(parseOptions('nosuid,size=1m,x-a=1'));
+  t.is(a, b);
+  t.true(Object.isFrozen(a) && Object.isFrozen(a.data) && Object.isFrozen(a.items[0]));
+  t.throws(() => { /** @type {unknown[]} */ (/** @type {unknown} */ (a.data)).push({ name: 'x' }); }, { instanceOf: TypeError });
+  t.not(resolveOptions(parseOptions('nosuid,size=2m,x-a=1')), a, 'another list, another answer');
+  // Lists that would print alike but differ (a value holding a comma) are told apart.
+  t.not(resolveOptions([{ name: 'a', raw: 'b,c' }]), resolveOptions([{ name: 'a', raw: 'b' }, { name: 'c' }]));
+  const lib = require('../../dist/index');
+  const items = lib.parseOptions('nosuid,size=1m');
+  items.push({ name: 'mine' });
+  items[0].name = 'changed';
+  t.deepEqual(lib.parseOptions('nosuid,size=1m'), [{ name: 'nosuid' }, { name: 'size', raw: '1m' }]);
+});
