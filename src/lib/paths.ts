@@ -46,10 +46,10 @@ export function* withCanonicalCache<T>(steps: Generator<void, T, void>): Generat
 
 /**
  * DIR/NAME when DIR's canonical form is cached (else resolved now and cached) and NAME is no
- * symlink: one lstat(2) (sys/syscalls.ts pathKind) — which also says whether NAME exists —
- * instead of one readlink(2) or lstat(2) per component. (Not readlink: one that fails with
- * EINVAL, the answer for every plain directory, costs Node an exception object, three times the
- * system call.)
+ * symlink: one question of NAME (sys/syscalls.ts pathKind: a statx that asks no FUSE server and
+ * triggers no automount, once koffi is loaded) — which also says whether NAME exists — instead of
+ * one readlink(2) per component. (Node's readlink, which fails with EINVAL for every plain
+ * directory, costs an exception object: three times the system call.)
  * Undefined when that cannot decide (not a plain absolute path, a symlink, an error): realpath then.
  */
 function canonicalInCachedDir(p: string, cache: Map<string, string>): string | undefined {

@@ -137,7 +137,8 @@ export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
   const key = contentKey(input);
   const known = resolved.get(key);
   if (known) return known;
-  const r = deepFreeze(resolveUncached(input));
+  // Resolved from copies: the answer is frozen and shared, the caller's items stay the caller's.
+  const r = deepFreeze(resolveUncached(input.map((it) => (it.raw === undefined ? { name: it.name } : { name: it.name, raw: it.raw }))));
   if (resolved.size >= RESOLVED_KEPT) resolved.clear();
   resolved.set(key, r);
   return r;

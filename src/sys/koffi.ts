@@ -107,6 +107,7 @@ export function libcOf(executable: string): 'glibc' | 'musl' | undefined {
       if (head.readUInt32LE(ph) !== 3 /* PT_INTERP */) continue;
       const off = Number(head.readBigUInt64LE(ph + 8));
       const size = Number(head.readBigUInt64LE(ph + 32));
+      if (size === 0 || size > 4096 || !Number.isSafeInteger(off)) return undefined;
       const name = Buffer.alloc(size);
       if (fs.readSync(fd, name, 0, size, off) !== size) return undefined;
       const base = path.basename(name.toString('latin1').replace(/\0+$/, ''));

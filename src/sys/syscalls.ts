@@ -153,8 +153,9 @@ export function sysOpen(path: string, flags: number): number {
   // An O_PATH open (a pin: one per mount -a entry) through koffi once it is loaded, a third of
   // fs.openSync's cost. It opens nothing but a reference, so a failure is simply asked again of
   // Node, whose error (with its code) the callers expect.
-  if (bound && (flags & O.PATH) !== 0) {
-    const fd = bound.open(cString(path), flags);
+  // (A path with a NUL in it is left to Node, which refuses it; C would see a shorter path.)
+  if (bound && (flags & O.PATH) !== 0 && !path.includes('\0')) {
+    const fd = bound.open(cString(path), flags | O.CLOEXEC);
     if (fd >= 0) return fd;
   }
   return fs.openSync(osPath(path), flags);
@@ -400,27 +401,32 @@ const kindBuf = Buffer.alloc(256);
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const STATX_TYPE = 0x1;
+const AT_STATX_DONT_SYNC = 0x4000;
 
-/** What lstat(2) says of a path: a symlink, something else, nothing there (ENOENT), a component that is no directory. */
+/** What is at a path, its last component not followed: a symlink, something else, nothing (ENOENT), a component that is no directory. */
 export type PathKind = 'symlink' | 'other' | 'missing' | 'notdir';
 
 /**
- * lstat(2)'s answer to "what is there", undefined for any other failure. Through koffi's statx once
- * it is loaded (a reused buffer, no Stats object: mount -a asks once per entry), else Node's lstat.
+ * What is at `p` (undefined for any other failure), asked so that nothing outside answers: never
+ * an automount triggered, never a FUSE server asked (a dead one would hang mount -a), as a
+ * readlink(2) asks nothing. Through koffi's statx once it is loaded (AT_NO_AUTOMOUNT,
+ * AT_STATX_DONT_SYNC; a reused buffer, no Stats object: mount -a asks once per entry), else
+ * through Node's readlink, whose EINVAL is the answer for anything but a symlink.
  */
 export function pathKind(p: string): PathKind | undefined {
-  if (bound) {
-    if (bound.statx(AT.FDCWD, cString(p), AT.SYMLINK_NOFOLLOW, STATX_TYPE, kindBuf) < 0) {
+  if (bound && !p.includes('\0')) {
+    if (bound.statx(AT.FDCWD, cString(p), AT.SYMLINK_NOFOLLOW | AT.NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_TYPE, kindBuf) < 0) {
       const err = bound.errno();
       return err === E.ENOENT ? 'missing' : err === E.ENOTDIR ? 'notdir' : undefined;
     }
     return (kindBuf.readUInt16LE(28) & S_IFMT) === S_IFLNK ? 'symlink' : 'other';
   }
   try {
-    const st = fs.lstatSync(osPath(p), { throwIfNoEntry: false });
-    return st === undefined ? 'missing' : st.isSymbolicLink() ? 'symlink' : 'other';
+    fs.readlinkSync(osPath(p));
+    return 'symlink';
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'notdir' : undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EINVAL' ? 'other' : code === 'ENOENT' ? 'missing' : code === 'ENOTDIR' ? 'notdir' : undefined;
   }
 }
 
@@ -483,7 +489,7 @@ const linkBuf = Buffer.alloc(PATH_MAX_BYTES);
  * /proc/self/fd link back).
  */
 export function readlinkBytes(p: string): Buffer | undefined {
-  if (bound) {
+  if (bound && !p.includes('\0')) {
     const n = bound.readlink(cString(p), linkBuf, linkBuf.length);
     return n < 0 || n >= linkBuf.length ? undefined : Buffer.from(linkBuf.subarray(0, n));
   }

@@ -197,6 +197,32 @@ st_cmd fuse-left sh -c "grep -c ' $D/[fg] ' /proc/self/mountinfo"`,
     },
   },
   {
+    name: 'dead-fuse-mount-a',
+    script: `mkdir f g
+DIST=$(dirname "$(dirname "$TSM_BIN_MOUNT")")/dist/index.js
+"$TSM_NODE" -e "const { mountFuse } = require('$DIST'); mountFuse('$D/f', { name: 'dead' }); mountFuse('$D/g', { name: 'dead' });
+require('fs').writeFileSync('$D/ready', ''); setInterval(() => {}, 1e6);" & HOLD=$!
+for i in $(seq 100); do [ -e $D/ready ] && break; sleep 0.1; done
+printf 'over-dead %s tmpfs size=1m 0 0\\n' "$D/f" > $D/fstab-f
+printf 'over-dead %s tmpfs size=1m 0 0\\n' "$D/g" > $D/fstab-g
+TSM_CMD_TIMEOUT=15 tm -a -T $D/fstab-f
+TSMOUNT_NO_STATMOUNT=1 TSM_CMD_TIMEOUT=15 tm -a -T $D/fstab-g
+st_cmd on-top sh -c "grep -E ' $D/[fg] ' /proc/self/mountinfo | grep -c over-dead"
+TSM_CMD_TIMEOUT=15 tu $D/f $D/g
+TSM_CMD_TIMEOUT=15 tu -l $D/f $D/g
+kill $HOLD; wait $HOLD 2>/dev/null
+st_cmd fuse-left sh -c "grep -c -E ' $D/[fg] ' /proc/self/mountinfo"`,
+    title: 'mount -a onto the mount point of a FUSE mount whose server never answers (koffi loaded first, or not: the mountinfo path): its checks ask the server nothing',
+    check: (t, r) => {
+      t.is(r.steps[0].rc, 0, `mount -a: ${r.steps[0].err.join(' ')}`);
+      t.is(r.steps[1].rc, 0, `mount -a (mountinfo): ${r.steps[1].err.join(' ')}`);
+      t.is(check(r, 'on-top'), '2', 'a tmpfs mounted over each FUSE mount');
+      t.is(r.steps[2].rc, 0, `umount: ${r.steps[2].err.join(' ')}`);
+      t.is(r.steps[3].rc, 0, `umount -l: ${r.steps[3].err.join(' ')}`);
+      t.is(check(r, 'fuse-left'), '0');
+    },
+  },
+  {
     name: 'completion',
     script: `mkdir 'm$(touch pwned)' 'sp ace' 'star*'
 smount -t tmpfs t "$D/m\\$(touch pwned)"; smount -t tmpfs t "$D/sp ace"; smount -t tmpfs t "$D/star*"
