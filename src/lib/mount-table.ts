@@ -11,9 +11,9 @@
 // The choice, measured (docs/performance.md):
 //  - for a listing, which needs koffi for nothing else: a table whose mountinfo fits in SMALL
 //    bytes (a host's or a container's ~30–60 mounts) is read from there: statmount would first
-//    load koffi (~3 ms through sys/koffi.ts, ~9 ms through koffi's own loader), as much as the kernel spends on ~60 lines even when each
-//    walks a peer group of thousands (~40 µs at 3,000 peers); a bigger table costs that probe in
-//    addition;
+//    load koffi (~3 ms through sys/koffi.ts, ~9 ms through koffi's own loader), as much as the
+//    kernel spends on ~60 lines even when each walks a peer group of thousands (~40 µs at 3,000
+//    peers); a bigger table costs that probe in addition;
 //  - else listmount gives the IDs and a sample of them is asked for its propagation only
 //    (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
 //    mountinfo (there it is the cheaper of the two at every size); one with slaves is read with

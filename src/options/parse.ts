@@ -3,6 +3,7 @@
 // value), "\," and "\"" are escapes, an item starting with '=' is an error, and an
 // unterminated quote makes the rest of the string disappear.
 import { RequestError } from '../sys/error';
+import { KeptAnswers } from './kept';
 
 export interface OptionItem {
   /** Option name, as written (case kept). */
@@ -78,22 +79,18 @@ export function splitOptionString(str: string, onDropped?: (rest: string) => voi
  * ignored, is it a bind, the request itself), and thousands of entries share a few strings.
  * The answers are frozen, so that sharing one cannot let a caller change another's.
  */
-const parsed = new Map<string, readonly OptionItem[]>();
-const PARSED_KEPT = 256;
+const parsed = new KeptAnswers<readonly OptionItem[]>(256);
 
 /**
  * Parse an option string into items. Throws RequestError('unsupported-option-format')
  * for an item that starts with '='.
  */
 export function parseOptions(str: string): readonly OptionItem[] {
-  const known = parsed.get(str);
-  if (known) return known;
-  const items = parseUncached(str);
-  for (const it of items) Object.freeze(it);
-  Object.freeze(items);
-  if (parsed.size >= PARSED_KEPT) parsed.clear();
-  parsed.set(str, items);
-  return items;
+  return parsed.get(str, () => {
+    const items = parseUncached(str);
+    for (const it of items) Object.freeze(it);
+    return Object.freeze(items);
+  });
 }
 
 function parseUncached(str: string): OptionItem[] {

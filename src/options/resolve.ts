@@ -4,6 +4,7 @@ import { lookupOption, OptionDef } from './table';
 import { OptionItem, optionValue, formatItem } from './parse';
 import { MS, MOUNT_ATTR } from '../sys/constants';
 import { RequestError } from '../sys/error';
+import { KeptAnswers } from './kept';
 
 export interface ResolvedOptions {
   /** Every option after merging, in order (what listing, helpers and utab are built from). */
@@ -123,8 +124,7 @@ export function expandImplied(items: readonly OptionItem[]): OptionItem[] {
  * option strings, each resolved twice per entry (the command line's, then merged with the table's).
  * The answers are frozen, so that sharing one cannot let a caller change another's.
  */
-const resolved = new Map<string, ResolvedOptions>();
-const RESOLVED_KEPT = 256;
+const resolved = new KeptAnswers<ResolvedOptions>(256);
 
 /** The option list as a key: each name and value with its length first, so that no two lists share one. */
 function contentKey(items: readonly OptionItem[]): string {
@@ -134,14 +134,9 @@ function contentKey(items: readonly OptionItem[]): string {
 }
 
 export function resolveOptions(input: readonly OptionItem[]): ResolvedOptions {
-  const key = contentKey(input);
-  const known = resolved.get(key);
-  if (known) return known;
   // Resolved from copies: the answer is frozen and shared, the caller's items stay the caller's.
-  const r = deepFreeze(resolveUncached(input.map((it) => (it.raw === undefined ? { name: it.name } : { name: it.name, raw: it.raw }))));
-  if (resolved.size >= RESOLVED_KEPT) resolved.clear();
-  resolved.set(key, r);
-  return r;
+  return resolved.get(contentKey(input),
+    () => deepFreeze(resolveUncached(input.map((it) => (it.raw === undefined ? { name: it.name } : { name: it.name, raw: it.raw })))));
 }
 
 function deepFreeze(r: ResolvedOptions): ResolvedOptions {

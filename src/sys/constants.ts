@@ -25,6 +25,8 @@ export const MOUNT_ATTR_SIZE_VER0 = 32;
 
 export const AT = {
   FDCWD: -100, SYMLINK_NOFOLLOW: 0x100, NO_AUTOMOUNT: 0x800, EMPTY_PATH: 0x1000, RECURSIVE: 0x8000,
+  /** statx: answer from what the kernel holds (a FUSE server is not asked). */
+  STATX_DONT_SYNC: 0x4000,
 } as const;
 
 export const OPEN_TREE = { CLONE: 1, CLOEXEC: 0o2000000 } as const;

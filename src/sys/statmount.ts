@@ -7,6 +7,7 @@
 import { sysStatx } from './syscalls';
 import { MountError } from './error';
 import { E } from './errno';
+import { AT } from './constants';
 import { requestFor, statmountRaw, StatmountEntry } from './statmount-answer';
 import { ALL_FIELDS } from '../tables/mountinfo';
 import type { MountField } from '../tables/mountinfo';
@@ -17,8 +18,6 @@ export { ALL_FIELDS } from '../tables/mountinfo';
 export { listMountIds, LSMT_ROOT } from './listmount';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;
-const AT_NO_AUTOMOUNT = 0x800;
-const AT_STATX_DONT_SYNC = 0x4000;
 let unsupported = false;
 
 /** statx's "this is the root of a mount" attribute (Linux 5.8+). */
@@ -32,7 +31,7 @@ const statxBuf = Buffer.alloc(256);
 function statxMount(path: string): { id: bigint; mountRoot: boolean } {
   // AT_STATX_DONT_SYNC: the mount ID needs no fresh attributes, and a FUSE mount whose server
   // stopped answering would otherwise hang the caller (umount -l must never wait for it).
-  sysStatx(path, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, statxBuf);
+  sysStatx(path, AT.NO_AUTOMOUNT | AT.STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, statxBuf);
   if ((statxBuf.readUInt32LE(0) & STATX_MNT_ID_UNIQUE) === 0) throw new MountError({ syscall: 'statx', errno: E.ENOSYS, target: path });
   const known = (statxBuf.readUInt32LE(0x38) & STATX_ATTR_MOUNT_ROOT) !== 0;
   return { id: statxBuf.readBigUInt64LE(0x90), mountRoot: !known || (statxBuf.readUInt32LE(0x08) & STATX_ATTR_MOUNT_ROOT) !== 0 };

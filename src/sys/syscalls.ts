@@ -27,9 +27,6 @@ interface Bound {
 }
 
 let bound: Bound | undefined;
-
-/** PATH_MAX: the longest link a readlinkBytes() answer can be (one more byte says it was cut). */
-const PATH_MAX_BYTES = 4096 + 1;
 let nr: SyscallNumbers | undefined;
 
 function numbers(): SyscallNumbers {
@@ -47,7 +44,7 @@ function load(): Bound {
   const fn = (name: string, ret: string, args: unknown[]): KoffiFn => libc.func(name, ret, args) as KoffiFn;
   const S = (args: unknown[]) => (): KoffiFn => fn('syscall', 'long', ['long', ...args]);
   const C = (name: string, ret: string, args: unknown[]) => (): KoffiFn => fn(name, ret, args);
-  // Each prototype is declared on first use: a mount needs 5 of these 20, a listing none.
+  // Each prototype is declared on first use: a mount needs a handful of these, a listing none.
   const decls: Record<Exclude<keyof Bound, 'errno'>, () => KoffiFn> = {
     mount: C('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'str']),
     umount2: C('umount2', 'int', ['str', 'int']),
@@ -401,7 +398,6 @@ const kindBuf = Buffer.alloc(256);
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const STATX_TYPE = 0x1;
-const AT_STATX_DONT_SYNC = 0x4000;
 
 /** What is at a path, its last component not followed: a symlink, something else, nothing (ENOENT), a component that is no directory. */
 export type PathKind = 'symlink' | 'other' | 'missing' | 'notdir';
@@ -415,7 +411,7 @@ export type PathKind = 'symlink' | 'other' | 'missing' | 'notdir';
  */
 export function pathKind(p: string): PathKind | undefined {
   if (bound && !p.includes('\0')) {
-    if (bound.statx(AT.FDCWD, cString(p), AT.SYMLINK_NOFOLLOW | AT.NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_TYPE, kindBuf) < 0) {
+    if (bound.statx(AT.FDCWD, cString(p), AT.SYMLINK_NOFOLLOW | AT.NO_AUTOMOUNT | AT.STATX_DONT_SYNC, STATX_TYPE, kindBuf) < 0) {
       const err = bound.errno();
       return err === E.ENOENT ? 'missing' : err === E.ENOTDIR ? 'notdir' : undefined;
     }
@@ -481,7 +477,8 @@ export function closeFd(fd: number): void {
   }
 }
 
-const linkBuf = Buffer.alloc(PATH_MAX_BYTES);
+/** PATH_MAX and one byte more: an answer that fills it was cut. */
+const linkBuf = Buffer.alloc(4096 + 1);
 
 /**
  * readlink(2) of `p` as bytes (a copy), undefined when it fails. Through koffi once it is loaded:

@@ -22,4 +22,13 @@ module.exports = {
   /** tsmount / tsumount as a case script runs them outside tm/tu (in the background, in pipes). */
   TS: '"$TSM_NODE" "$TSM_BIN_MOUNT"',
   TSU: '"$TSM_NODE" "$TSM_BIN_UMOUNT"',
+  /**
+   * Script lines that mount a FUSE filesystem whose server never answers on each of $D/f and $D/g
+   * (created), held by a background process ($HOLD) until the case kills it.
+   */
+  DEAD_FUSE: `mkdir f g
+DIST=$(dirname "$(dirname "$TSM_BIN_MOUNT")")/dist/index.js
+"$TSM_NODE" -e "const { mountFuse } = require('$DIST'); mountFuse('$D/f', { name: 'dead' }); mountFuse('$D/g', { name: 'dead' });
+require('fs').writeFileSync('$D/ready', ''); setInterval(() => {}, 1e6);" & HOLD=$!
+for i in $(seq 100); do [ -e $D/ready ] && break; sleep 0.1; done`,
 };

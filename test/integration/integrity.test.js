@@ -10,7 +10,7 @@
 // run's own ($LIBMOUNT_UTAB below the scratch directory).
 const test = require('ava');
 const { suite } = require('./devices-helpers');
-const { COMPLETION, check, FF, FFFD, TS } = require('./integrity-helpers');
+const { COMPLETION, DEAD_FUSE, check, FF, FFFD, TS } = require('./integrity-helpers');
 
 suite(test, [
   {
@@ -178,11 +178,7 @@ clear_helpers`,
   },
   {
     name: 'dead-fuse',
-    script: `mkdir f g
-DIST=$(dirname "$(dirname "$TSM_BIN_MOUNT")")/dist/index.js
-"$TSM_NODE" -e "const { mountFuse } = require('$DIST'); mountFuse('$D/f', { name: 'dead' }); mountFuse('$D/g', { name: 'dead' });
-require('fs').writeFileSync('$D/ready', ''); setInterval(() => {}, 1e6);" & HOLD=$!
-for i in $(seq 100); do [ -e $D/ready ] && break; sleep 0.1; done
+    script: `${DEAD_FUSE}
 st_cmd fuse-mounts sh -c "grep -c ' $D/[fg] ' /proc/self/mountinfo"
 TSM_CMD_TIMEOUT=15 tu -l $D/f
 TSM_CMD_TIMEOUT=15 tu -f $D/g
@@ -198,11 +194,7 @@ st_cmd fuse-left sh -c "grep -c ' $D/[fg] ' /proc/self/mountinfo"`,
   },
   {
     name: 'dead-fuse-mount-a',
-    script: `mkdir f g
-DIST=$(dirname "$(dirname "$TSM_BIN_MOUNT")")/dist/index.js
-"$TSM_NODE" -e "const { mountFuse } = require('$DIST'); mountFuse('$D/f', { name: 'dead' }); mountFuse('$D/g', { name: 'dead' });
-require('fs').writeFileSync('$D/ready', ''); setInterval(() => {}, 1e6);" & HOLD=$!
-for i in $(seq 100); do [ -e $D/ready ] && break; sleep 0.1; done
+    script: `${DEAD_FUSE}
 printf 'over-dead %s tmpfs size=1m 0 0\\n' "$D/f" > $D/fstab-f
 printf 'over-dead %s tmpfs size=1m 0 0\\n' "$D/g" > $D/fstab-g
 TSM_CMD_TIMEOUT=15 tm -a -T $D/fstab-f
