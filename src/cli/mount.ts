@@ -14,7 +14,7 @@ import { Fstab, readFstab } from '../tables/fstab';
 import { enterNamespace, tryNamespace } from '../lib/namespace';
 import { parseOptions } from '../options/parse';
 import { dryRunCalls } from '../exec/dry-run';
-import { readMountTable, readRawTable } from '../lib/mount-table';
+import { readMountTable, readStreamedTable } from '../lib/mount-table';
 import { readUtab } from '../tables/utab';
 import { MountEntry, MountTable } from '../tables/mountinfo';
 import { parseMountId, findMountById } from '../lib/by-id';
@@ -35,10 +35,10 @@ interface ListFormat {
   byId?: { value: string; unique: boolean };
 }
 
-function list(prog: string, out: Output, types: string | undefined, labels: boolean, format: ListFormat): number {
+function list(prog: string, out: Output, types: string | undefined, labels: boolean, format: ListFormat): number | Promise<number> {
   // Only the lister is loaded (and koffi for listmount/statmount, see lib/mount-table.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { listMounts, formatListing, formatListingEntries, labelOfSource, LIST_FIELDS } = require('../lib/list') as typeof import('../lib/list');
+  const { listMounts, formatListingEntries, labelOfSource, LIST_FIELDS } = require('../lib/list') as typeof import('../lib/list');
   let one: MountEntry | undefined;
   if (format.byId) {
     // One mount, by its ID: a unique ID is one statmount(2), no table read.
@@ -75,14 +75,29 @@ function list(prog: string, out: Output, types: string | undefined, labels: bool
     if (text) out.stdout([text.slice(0, -1)]);
     return EXIT.SUCCESS;
   }
-  // The classic listing: one pass over the mountinfo text, or over statmount's entries.
-  const raw = readRawTable(LIST_FIELDS, true, true);
-  // Written in chunks as the lines are made: a big table's listing is never held whole.
-  const sink = (chunk: string): void => out.stdout([chunk.slice(0, -1)]);
-  const text = raw.source === 'mountinfo' ? formatListing(raw.text, readUtab(), types, labelOf, sink)
-    : formatListingEntries(raw.entries, readUtab(), types, labelOf, sink);
-  if (text) out.stdout([text.slice(0, -1)]);
-  return EXIT.SUCCESS;
+  // The classic listing: one pass over the mountinfo bytes, or over statmount's entries.
+  const raw = readStreamedTable(LIST_FIELDS);
+  if (raw.source === 'statmount') {
+    // Written in chunks as the lines are made: a big table's listing is never held whole.
+    const text = formatListingEntries(raw.entries, readUtab(), types, labelOf, (chunk) => out.stdout([chunk.slice(0, -1)]));
+    if (text) out.stdout([text.slice(0, -1)]);
+    return EXIT.SUCCESS;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ByteListing } = require('../lib/listing-bytes') as typeof import('../lib/listing-bytes');
+  const listing = new ByteListing(readUtab(), types, labelOf, (bytes) => out.stdoutBytes(bytes));
+  const text = raw.text;
+  if (typeof text === 'string') {
+    listing.addText(text);
+    listing.finish();
+    return EXIT.SUCCESS;
+  }
+  // A big mountinfo: each chunk is listed while the next one is read (lib/mount-table.ts).
+  return (async () => {
+    for await (const chunk of text) listing.add(chunk);
+    listing.finish();
+    return EXIT.SUCCESS;
+  })();
 }
 
 function successLines(prog: string, r: MountResult): string[] {
@@ -351,7 +366,8 @@ export function mountMain(prog: string, argv: readonly string[], out: Output): n
       try {
         const idOpt = ordered.filter((o) => o.key === 'id' || o.key === 'uniq-id').pop();
         const byId = idOpt && { value: idOpt.value ?? '', unique: idOpt.key === 'uniq-id' };
-        return list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list'), byId });
+        const listed = list(prog, out, types, has(ordered, 'l'), { json, columns, flat: has(ordered, 'list'), byId });
+        return typeof listed === 'number' ? listed : listed.catch((e: unknown) => mtabError(prog, out, e));
       } catch (e) {
         return mtabError(prog, out, e);
       }

@@ -1,10 +1,13 @@
 // Output for the commands: whole lines, written synchronously so that stdout and stderr
 // keep their order and nothing is lost when the process exits.
 import fs = require('fs');
-import { encodeBytes } from '../sys/bytes';
+import { decodeBytes, encodeBytes } from '../sys/bytes';
 
 function writeAll(fd: number, text: string): void {
-  const buf = encodeBytes(text); // paths print as the bytes they are
+  writeBytes(fd, encodeBytes(text)); // paths print as the bytes they are
+}
+
+function writeBytes(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -19,12 +22,17 @@ function writeAll(fd: number, text: string): void {
 
 export interface Output {
   stdout(lines: readonly string[]): void;
+  /** Bytes that are whole lines, each with its newline (a listing made without strings). */
+  stdoutBytes(bytes: Uint8Array): void;
   stderr(lines: readonly string[]): void;
 }
 
 export const processOutput: Output = {
   stdout(lines) {
     if (lines.length) writeAll(1, lines.join('\n') + '\n');
+  },
+  stdoutBytes(bytes) {
+    writeBytes(1, bytes);
   },
   stderr(lines) {
     if (lines.length) writeAll(2, lines.join('\n') + '\n');
@@ -35,5 +43,10 @@ export const processOutput: Output = {
 export function memoryOutput(): Output & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (l) => out.push(...l), stderr: (l) => err.push(...l) };
+  return {
+    out, err, stdout: (l) => out.push(...l), stderr: (l) => err.push(...l),
+    stdoutBytes: (b) => {
+      if (b.length) out.push(decodeBytes(Buffer.from(b.buffer, b.byteOffset, b.length - 1)));
+    },
+  };
 }

@@ -70,8 +70,10 @@ function shown(path: string): string {
 /**
  * The classic listing's lines, one mount at a time: filtered by -t, autofs "ignore" mounts left
  * out, utab's userspace options appended, an autoclear loop device shown as its backing file.
+ * (lib/listing-bytes.ts makes the common lines of a mountinfo listing without strings, and asks
+ * this class for the others.)
  */
-class Listing {
+export class Listing {
   private readonly idx: UtabIndex;
   private readonly hasUtab: boolean;
   private parts: string[] = [];
@@ -81,7 +83,7 @@ class Listing {
    * `sink`: the lines are handed over in chunks of about CHUNK characters as they are made, and
    * text() returns the rest: a listing of 50,000 mounts never holds all its output at once.
    */
-  constructor(utab: UtabEntry[], private readonly types?: string, private readonly labels?: (source: string) => string | undefined,
+  constructor(utab: UtabEntry[], private readonly types?: string, readonly labels?: (source: string) => string | undefined,
     private readonly sink?: (chunk: string) => void) {
     this.idx = new UtabIndex(utab);
     this.hasUtab = utab.length > 0;
@@ -92,8 +94,14 @@ class Listing {
     return this.types !== undefined && !matchFsType(fstype, this.types);
   }
 
-  add(source: string, target: string, fstype: string, vfs: string, fsOpts: string, id: () => number, uniqueId?: bigint): void {
-    if (fstype === 'autofs' && fsOpts.includes('ignore')) return;
+  /** Might utab give the mount with this ID userspace options? */
+  mayHaveUserOptions(id: number): boolean {
+    return this.hasUtab && this.idx.mayFind(id);
+  }
+
+  /** One mount's line, or undefined when the listing leaves the mount out. */
+  line(source: string, target: string, fstype: string, vfs: string, fsOpts: string, id: () => number, uniqueId?: bigint): string | undefined {
+    if (fstype === 'autofs' && fsOpts.includes('ignore')) return undefined;
     const rawSource = source;
     if (source.startsWith('/dev/loop') && isRegularFsType(fstype)) {
       const li = loopInfo(source);
@@ -109,6 +117,12 @@ class Listing {
       const l = this.labels(rawSource);
       if (l) out += ` [${l}]`;
     }
+    return out;
+  }
+
+  add(source: string, target: string, fstype: string, vfs: string, fsOpts: string, id: () => number, uniqueId?: bigint): void {
+    const out = this.line(source, target, fstype, vfs, fsOpts, id, uniqueId);
+    if (out === undefined) return;
     this.parts.push(out);
     if (this.sink && (this.size += out.length) >= CHUNK) {
       this.sink(this.parts.join('\n') + '\n');
@@ -129,52 +143,34 @@ const CHUNK = 64 * 1024;
 export const LIST_FIELDS: readonly MountField[] = ['target', 'source', 'fstype', 'vfsOptions', 'fsOptions'];
 
 /**
- * The classic listing (`mount`, `mount -t TYPES`) straight from mountinfo text: one pass over
- * the lines, no entry objects, one output string. Equivalent to listMounts() + formatting, and
- * several times cheaper on 50,000-mount tables.
+ * One mountinfo line (without its newline) as the classic listing shows it; undefined when the
+ * listing leaves it out (-t, autofs "ignore") or the line is not mountinfo's.
  */
-export function formatListing(text: string | Iterable<string>, utab: UtabEntry[], types?: string,
-  labels?: (source: string) => string | undefined, sink?: (chunk: string) => void): string {
-  const out = new Listing(utab, types, labels, sink);
-  if (typeof text === 'string') listLines(text, out);
-  else for (const chunk of text) listLines(chunk, out);
-  return out.text();
+export function listedLine(line: string, out: Listing): string | undefined {
+  // id parent devno root target vfsopts [optional…] - fstype source fsopts
+  const s1 = line.indexOf(' ');
+  const s2 = line.indexOf(' ', s1 + 1);
+  const s3 = line.indexOf(' ', s2 + 1);
+  const s4 = line.indexOf(' ', s3 + 1);
+  const s5 = line.indexOf(' ', s4 + 1);
+  const s6 = line.indexOf(' ', s5 + 1);
+  const sep = line.indexOf(' - ', s5);
+  if (s1 < 0 || s5 < 0 || sep < 0) return undefined;
+  const f1 = sep + 3;
+  const f2 = line.indexOf(' ', f1);
+  const f3 = f2 < 0 ? -1 : line.indexOf(' ', f2 + 1);
+  if (f2 < 0) return undefined;
+  const fstype = unesc(line.slice(f1, f2));
+  if (out.skips(fstype)) return undefined;
+  const vfs = line.slice(s5 + 1, s6 < 0 || s6 > sep ? sep : s6);
+  // Option values are escaped as paths are (overlay's lowerdir=/a\0402): listed unescaped, as util-linux does.
+  const fsOpts = f3 < 0 ? '' : unesc(line.slice(f3 + 1));
+  const target = unesc(line.slice(s4 + 1, s5));
+  const source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
+  return out.line(source, target, fstype, vfs, fsOpts, () => Number(line.slice(0, s1)));
 }
 
-/** The lines of mountinfo text (whole lines) into the listing. */
-function listLines(text: string, out: Listing): void {
-  let start = 0;
-  const n = text.length;
-  while (start < n) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = n;
-    const line = text.slice(start, end);
-    start = end + 1;
-    // id parent devno root target vfsopts [optional…] - fstype source fsopts
-    const s1 = line.indexOf(' ');
-    const s2 = line.indexOf(' ', s1 + 1);
-    const s3 = line.indexOf(' ', s2 + 1);
-    const s4 = line.indexOf(' ', s3 + 1);
-    const s5 = line.indexOf(' ', s4 + 1);
-    const s6 = line.indexOf(' ', s5 + 1);
-    const sep = line.indexOf(' - ', s5);
-    if (s1 < 0 || s5 < 0 || sep < 0) continue;
-    const f1 = sep + 3;
-    const f2 = line.indexOf(' ', f1);
-    const f3 = f2 < 0 ? -1 : line.indexOf(' ', f2 + 1);
-    if (f2 < 0) continue;
-    const fstype = unesc(line.slice(f1, f2));
-    if (out.skips(fstype)) continue;
-    const vfs = line.slice(s5 + 1, s6 < 0 || s6 > sep ? sep : s6);
-    // Option values are escaped as paths are (overlay's lowerdir=/a\0402): listed unescaped, as util-linux does.
-    const fsOpts = f3 < 0 ? '' : unesc(line.slice(f3 + 1));
-    const target = unesc(line.slice(s4 + 1, s5));
-    const source = unesc(f3 < 0 ? line.slice(f2 + 1) : line.slice(f2 + 1, f3));
-    out.add(source, target, fstype, vfs, fsOpts, () => Number(line.slice(0, s1)));
-  }
-}
-
-/** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as formatListing. */
+/** The classic listing from statmount's entries (read with LIST_FIELDS): the same lines as a mountinfo listing. */
 export function formatListingEntries(entries: Iterable<MountEntry>, utab: UtabEntry[], types?: string,
   labels?: (source: string) => string | undefined, sink?: (chunk: string) => void): string {
   const out = new Listing(utab, types, labels, sink);

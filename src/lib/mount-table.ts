@@ -14,16 +14,18 @@
 //    load koffi (~3 ms through sys/koffi.ts, ~9 ms through koffi's own loader), as much as the
 //    kernel spends on ~60 lines even when each walks a peer group of thousands (~40 µs at 3,000
 //    peers); a bigger table costs that probe in addition;
-//  - else listmount gives the IDs and a sample of them is asked for its propagation only
-//    (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
+//  - else a sample of the mounts, spread over their IDs (listmount with newest-first and a few
+//    probes, sys/listmount.ts sampleMountIds; the whole list before Linux 6.14), is asked for its
+//    propagation only (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
 //    mountinfo (there it is the cheaper of the two at every size); one with slaves is read with
 //    statmount, whose cost does not depend on the peer groups.
 import { ALL_FIELDS, MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
 import { decodeBytes } from '../sys/bytes';
 import { MountError } from '../sys/error';
 import {
-  listMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, StatmountEntry, sampleHasSlave,
+  listMountIds, sampleMountIds, statmountEach, isUnsupported, markUnsupported, statmountUnsupported, StatmountEntry, sampleHasSlave,
 } from '../sys/statmount';
+import { BackgroundReader, openBackgroundReader } from '../sys/syscalls';
 import fs = require('fs');
 
 export type TableSource = 'statmount' | 'mountinfo';
@@ -39,38 +41,99 @@ export const MOUNTED_FIELDS: readonly MountField[] = ['target', 'source', 'root'
  * A table as read: mountinfo's text (parsed by whoever needs it), or statmount's entries, asked
  * for one by one as they are taken (once: it is a read of the kernel's current state).
  */
-export type RawTable = { source: 'mountinfo'; text: string | Iterable<string> } | { source: 'statmount'; entries: Iterable<StatmountEntry> };
+export type RawTable<Text = string> = { source: 'mountinfo'; text: Text } | { source: 'statmount'; entries: Iterable<StatmountEntry> };
+/** A table as a listing streams it: a small mountinfo whole, a big one as chunks of whole lines read ahead. */
+export type StreamedTable = RawTable<string | AsyncIterable<Buffer>>;
 
-/** mountinfo's text whole, or (`stream`) in chunks of whole lines, read 64 KiB at a time. */
-function mountinfoSource(stream: boolean): string | Iterable<string> {
-  return stream ? mountinfoChunks() : mountinfoText();
-}
+
+/** Bytes of a streamed mountinfo read at a time (~2.5 ms of the kernel's work here). */
+const AHEAD_READ = 256 * 1024;
 
 /**
- * mountinfo in chunks of whole lines: a listing of a big table then never holds its text (nor the
- * buffers a whole-file read grows through). Each read(2) of a seq_file gets whole lines; a line cut
- * by the buffer's end is carried over anyway.
+ * mountinfo in chunks of whole lines, each read on one of koffi's worker threads while the caller
+ * works on the chunk before: the kernel composing lines (~1.6 µs each here, 79 ms for 50,000
+ * mounts) and the caller formatting them (~2 µs each) then take the time of the longer of the two,
+ * not of both. One read is in flight at a time, at the file's own position: the kernel sees the
+ * same sequence of read(2)s as a synchronous loop makes. (Node's own fs.read would hand over
+ * between threads for every read(2), and a seq_file gives at most a page per read(2).) Without
+ * koffi, the chunks are read synchronously. A listing of a big table never holds its whole text.
+ * Each chunk's bytes are valid until the next one is asked for (the buffers are reused).
  */
-export function* mountinfoChunks(): Generator<string> {
-  const fd = fs.openSync('/proc/self/mountinfo', 'r');
+export async function* mountinfoAhead(path = '/proc/self/mountinfo', readSize = AHEAD_READ): AsyncGenerator<Buffer> {
+  let reader: BackgroundReader | undefined;
+  try {
+    reader = openBackgroundReader(path);
+  } catch {
+    // No koffi here (an architecture it has no binary for): the same chunks, read synchronously.
+  }
+  if (!reader) {
+    yield* mountinfoChunks(path);
+    return;
+  }
+  const bufs = [Buffer.allocUnsafe(readSize), Buffer.allocUnsafe(readSize)];
+  let which = 0;
+  let pending: Promise<number> | undefined;
+  try {
+    const lines = new WholeLines();
+    for (let next = reader.read(bufs[0]); ;) {
+      pending = next;
+      const got = await next;
+      pending = undefined;
+      const buf = bufs[which];
+      // The next read goes out before this chunk is decoded: it fills the other buffer meanwhile.
+      if (got === readSize) {
+        which ^= 1;
+        pending = next = reader.read(bufs[which]);
+      }
+      const whole = lines.take(buf.subarray(0, got));
+      if (whole.length) yield whole;
+      if (got < readSize) break;
+    }
+    const rest = lines.rest();
+    if (rest.length) yield rest;
+  } finally {
+    // A caller that stops early (or fails) leaves a read in flight: the file is closed after it.
+    if (pending) await pending.catch(() => 0);
+    reader.close();
+  }
+}
+
+/** mountinfo in chunks of whole lines, read synchronously (64 KiB asked of each read(2)). */
+function* mountinfoChunks(path: string): Generator<Buffer> {
+  const fd = fs.openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(64 * 1024);
-    let carry = Buffer.alloc(0);
-    for (;;) {
-      const got = fs.readSync(fd, buf, 0, buf.length, null);
-      if (got === 0) break;
-      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, got)]) : buf.subarray(0, got);
-      const last = data.lastIndexOf(10);
-      if (last < 0) {
-        carry = Buffer.from(data);
-        continue;
-      }
-      yield decodeBytes(data, 0, last + 1);
-      carry = Buffer.from(data.subarray(last + 1));
+    const lines = new WholeLines();
+    for (let got; (got = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) {
+      const whole = lines.take(buf.subarray(0, got));
+      if (whole.length) yield whole;
     }
-    if (carry.length) yield decodeBytes(carry);
+    const rest = lines.rest();
+    if (rest.length) yield rest;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Bytes as they are read → whole lines; a line cut by a buffer's end waits for the rest. */
+class WholeLines {
+  private carry: Buffer | undefined;
+
+  /** The whole lines `data` completes (a view of it, or of a copy; empty when none). */
+  take(data: Buffer): Buffer {
+    const all = this.carry ? Buffer.concat([this.carry, data]) : data;
+    const last = all.lastIndexOf(10);
+    if (last < 0) {
+      this.carry = Buffer.from(all);
+      return all.subarray(0, 0);
+    }
+    this.carry = last + 1 < all.length ? Buffer.from(all.subarray(last + 1)) : undefined;
+    return all.subarray(0, last + 1);
+  }
+
+  /** A last line without its newline (empty when none). */
+  rest(): Buffer {
+    return this.carry ?? Buffer.alloc(0);
   }
 }
 
@@ -114,34 +177,47 @@ function forced(env: NodeJS.ProcessEnv = process.env): TableSource | undefined {
  * The table with these fields (a statmount read carries only them; mountinfo carries all).
  * `listing`: the caller needs koffi for nothing else, so a small table is read from mountinfo.
  */
-export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false, stream = false): RawTable {
+export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): RawTable {
+  return chooseTable(fields, listing, mountinfoText);
+}
+
+/** The classic listing's table: as readRawTable(fields, true), with a big mountinfo streamed (mountinfoAhead). */
+export function readStreamedTable(fields: readonly MountField[]): StreamedTable {
+  return chooseTable(fields, true, () => mountinfoAhead());
+}
+
+/** readRawTable's choice, with `mountinfo` reading that table when it is the one chosen. */
+function chooseTable<Text>(fields: readonly MountField[], listing: boolean, mountinfo: () => Text): RawTable<Text | string> {
   const force = forced();
-  if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfoSource(stream) };
+  if (force === 'mountinfo' || statmountUnsupported()) return { source: 'mountinfo', text: mountinfo() };
   if (force !== 'statmount' && listing) {
     const small = smallMountinfo();
     if (small !== undefined) return { source: 'mountinfo', text: small };
   }
-  let ids: Buffer;
+  // The propagation of a sample of the mounts decides (the whole list of IDs is read only when
+  // statmount is chosen, or where the kernel cannot sample without it).
+  let ids: Buffer | undefined;
+  let sample: Buffer;
   try {
-    ids = listMountIds();
+    sample = force === 'statmount' ? (ids = listMountIds()) : (sampleMountIds(SAMPLE) ?? (ids = listMountIds()));
   } catch (e) {
     // Linux before 6.8 (no listmount), a seccomp filter, or no koffi for this architecture:
     // listing needs none of them, mountinfo serves.
     if (e instanceof MountError && !isUnsupported(e)) throw e;
     markUnsupported();
-    return { source: 'mountinfo', text: mountinfoSource(stream) };
+    return { source: 'mountinfo', text: mountinfo() };
   }
   try {
-    if (force !== 'statmount' && !sampleHasSlave(ids, SAMPLE)) return { source: 'mountinfo', text: mountinfoSource(stream) };
+    if (force !== 'statmount' && !sampleHasSlave(sample, SAMPLE)) return { source: 'mountinfo', text: mountinfo() };
     // The first answer here, in the try: a kernel that cannot give these fields says so at once.
-    const each = statmountEach(ids, fields);
+    const each = statmountEach(ids ?? listMountIds(), fields);
     const first = each.next();
     return { source: 'statmount', entries: first.done ? [] : prepend(first.value, each) };
   } catch (e) {
     // A kernel that cannot give these fields (before 6.15: no supported_mask): mountinfo.
     if (!isUnsupported(e)) throw e;
     markUnsupported();
-    return { source: 'mountinfo', text: mountinfoSource(stream) };
+    return { source: 'mountinfo', text: mountinfo() };
   }
 }
 
@@ -154,7 +230,7 @@ function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
 export function readMountTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): MountTable {
   const raw = readRawTable(fields, listing);
   if (raw.source === 'statmount') return new MountTable([...raw.entries], false);
-  return new MountTable(parseMountinfo(typeof raw.text === 'string' ? raw.text : [...raw.text].join(''), true));
+  return new MountTable(parseMountinfo(raw.text, true));
 }
 
 /**

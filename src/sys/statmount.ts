@@ -15,7 +15,7 @@ import type { MountField } from '../tables/mountinfo';
 export { StatmountEntry, statmountId, statmountEach, sampleHasSlave, statmountIdmaps } from './statmount-answer';
 export type { Idmaps } from './statmount-answer';
 export { ALL_FIELDS } from '../tables/mountinfo';
-export { listMountIds, LSMT_ROOT } from './listmount';
+export { listMountIds, sampleMountIds, LSMT_ROOT } from './listmount';
 
 const STATX_MNT_ID_UNIQUE = 0x4000;
 let unsupported = false;

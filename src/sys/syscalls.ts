@@ -23,7 +23,7 @@ interface Bound {
   mount: KoffiFn; umount2: KoffiFn; fsopen: KoffiFn; fsconfig: KoffiFn; fsconfigFd: KoffiFn; fsmount: KoffiFn;
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
   ioctlInt: KoffiFn; read: KoffiFn; open: KoffiFn; close: KoffiFn; readlink: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
-  fanotifyInit: KoffiFn; fanotifyMark: KoffiFn; poll: KoffiFn;
+  fanotifyInit: KoffiFn; fanotifyMark: KoffiFn; poll: KoffiFn; fopen: KoffiFn; fread: KoffiFn; ferror: KoffiFn; fclose: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -73,6 +73,10 @@ function load(): Bound {
     fanotifyInit: C('fanotify_init', 'int', ['uint', 'uint']),
     fanotifyMark: C('fanotify_mark', 'int', ['int', 'uint', 'uint64_t', 'int', 'str']),
     poll: C('poll', 'int', ['void *', 'ulong', 'int']),
+    fopen: C('fopen', 'void *', ['str', 'str']),
+    fread: C('fread', 'size_t', ['void *', 'size_t', 'size_t', 'void *']),
+    ferror: C('ferror', 'int', ['void *']),
+    fclose: C('fclose', 'int', ['void *']),
   };
   const b = { errno: () => koffi.errno() } as Bound;
   for (const [name, make] of Object.entries(decls)) {
@@ -385,6 +389,42 @@ export function sysPollReadable(fd: number, timeoutMs: number): Promise<boolean>
       else resolve(n > 0 && (pfd.readInt16LE(6) & 1) !== 0);
     });
   });
+}
+
+/** A file read in the background: see openBackgroundReader. */
+export interface BackgroundReader {
+  /** Fill `buf` (short only at the end of the file); the bytes read. One read at a time. */
+  read(buf: Buffer): Promise<number>;
+  close(): void;
+}
+
+/**
+ * A file read on koffi's worker threads, a whole buffer per call: fread(3) loops read(2) until the
+ * buffer is full. For a seq_file such as /proc/self/mountinfo, whose every read(2) returns at most
+ * a page, this is one hand-over between threads per buffer instead of one per 4 KiB. Undefined
+ * when the file cannot be opened (the caller reads it the usual way and meets the error there).
+ */
+export function openBackgroundReader(path: string): BackgroundReader | undefined {
+  const b = load();
+  const file = b.fopen(cString(path), 're') as unknown;
+  if (!file) return undefined;
+  let open = true;
+  return {
+    read(buf) {
+      return new Promise((resolve, reject) => {
+        b.fread.async(buf, 1, buf.length, file, (err: unknown, n: number | bigint) => {
+          if (err) reject(err instanceof Error ? err : new Error(String(err)));
+          // A short read is the end of the file, or an error: stdio keeps no errno for it.
+          else if (Number(n) < buf.length && b.ferror(file)) reject(new MountError({ syscall: 'read', errno: E.EIO }));
+          else resolve(Number(n));
+        });
+      });
+    },
+    close() {
+      if (open) b.fclose(file);
+      open = false;
+    },
+  };
 }
 
 /** read(2) of `fd` into `buf`; -errno on failure (EAGAIN from a non-blocking fd is no error here). */

@@ -271,6 +271,11 @@ export class UtabIndex {
     return this.byId.size + this.byTarget.size;
   }
 
+  /** Might find() answer for a mount with this ID (whatever its target)? */
+  mayFind(id: number): boolean {
+    return this.byTarget.size > 0 || this.byId.has(id);
+  }
+
   /** The entry of the mount with this ID on this target (unique ID when known), else an ID-less one for the target. */
   find(id: number, target: string, uniqueId?: bigint): UtabEntry | undefined {
     const u = this.byId.get(id);
