@@ -81,9 +81,10 @@ export class ByteListing {
         this.slow(b, start, end);
         continue;
       }
-      // The separator " - " (no optional field is "-"), then fstype, source and fs options.
+      // The separator " - " (no optional field is "-"), then fstype, source and fs options. Searched
+      // from the fifth space as the text path searches: a line without mount options has it there.
       let sep = -1;
-      for (let k = s6 < 0 ? s5 : s6; k + 2 < end; k++) {
+      for (let k = s5; k + 2 < end; k++) {
         if (b[k] === SPACE && b[k + 1] === DASH && b[k + 2] === SPACE) {
           sep = k;
           break;
@@ -101,7 +102,8 @@ export class ByteListing {
       }
       if (this.typed && this.skips(b, f1, f2)) continue;
       const vfsEnd = s6 < 0 || s6 > sep ? sep : s6;
-      if (!plainRwRo(b, s5 + 1, vfsEnd) || !plainRwRo(b, f3 + 1, end) || this.lines.mayHaveUserOptions(idOf(b, start, s1))) {
+      const id = idOf(b, start, s1);
+      if (id < 0 || !plainRwRo(b, s5 + 1, vfsEnd) || !plainRwRo(b, f3 + 1, end) || this.lines.mayHaveUserOptions(id)) {
         this.slow(b, start, end);
         continue;
       }
@@ -185,10 +187,15 @@ function plainRwRo(b: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-/** The mount ID at the start of a line. */
+/** The mount ID at the start of a line; -1 when it is not plain decimal digits (the text path reads it then). */
 function idOf(b: Buffer, from: number, to: number): number {
+  if (to <= from) return -1;
   let id = 0;
-  for (let k = from; k < to; k++) id = id * 10 + (b[k] - 48);
+  for (let k = from; k < to; k++) {
+    const d = b[k] - 48;
+    if (d < 0 || d > 9) return -1;
+    id = id * 10 + d;
+  }
   return id;
 }
 

@@ -84,6 +84,9 @@ export async function* mountinfoAhead(path = '/proc/self/mountinfo', readSize = 
       if (got === readSize) {
         which ^= 1;
         pending = next = reader.read(bufs[which]);
+        // Its failure is taken when it is awaited; until then (the caller may let the event loop
+        // turn between chunks) it must not count as unhandled.
+        next.catch(() => undefined);
       }
       const whole = lines.take(buf.subarray(0, got));
       if (whole.length) yield whole;

@@ -58,8 +58,8 @@ export function newestMountId(): bigint {
 /**
  * About `count` unique IDs of this namespace's mounts, spread over the range of its IDs, without
  * listing them all (at 50,000 mounts the whole list costs ~11 ms here, this ~0.1 ms): the oldest
- * and the newest ID (newest first needs Linux 6.14), then a few IDs after each of `probes` points
- * evenly between them. Undefined where the kernel cannot list newest first: list them all then.
+ * and the newest ID (newest first needs Linux 6.14), and a few IDs after each of `probes` points
+ * evenly between them (windows that overlap repeat an ID: a sample, it costs a statmount more). Undefined where the kernel cannot list newest first: list them all then.
  * For a sample, not a census: a range with a gap gives more IDs from after the gap.
  */
 export function sampleMountIds(count: number, probes = 8): Buffer | undefined {
@@ -85,5 +85,6 @@ export function sampleMountIds(count: number, probes = 8): Buffer | undefined {
     const ids = Buffer.alloc(8 * per);
     got.push(ids.subarray(0, 8 * sysListmount(lreq, ids, per)));
   }
+  got.push(one);
   return Buffer.concat(got);
 }

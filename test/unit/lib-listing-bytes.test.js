@@ -80,6 +80,22 @@ test('lines that are not mountinfo\'s are left out, as the text path leaves them
   t.is(list('36 35 0:30 / /a rw - tmpfs t rw'), 't on /a type tmpfs (rw)\n');
 });
 
+test('odd lines the kernel does not write are listed as the text path lists them', (t) => {
+  const odd = [
+    '36 35 0:30 / /a - tmpfs t rw', // no mount options: the separator at the fifth space
+    '36 35 0:30 / /a - tmpfs t rw - x', // and a later field that is "-"
+    '1e1 35 0:30 / /t rw - tmpfs a rw', // an ID that is not plain digits (Number() reads 10)
+    '0x1f 35 0:30 / /t rw - tmpfs a rw',
+    ' 35 0:30 / /t rw - tmpfs a rw',
+  ];
+  const utab = [{ id: 10, target: '/t', options: 'x-ten' }, { id: 31, target: '/t', options: 'x-31' }];
+  for (const line of odd) {
+    const expected = listedLine(line, new Listing(utab));
+    t.is(list(`${line}\n`, { utab }), expected === undefined ? '' : `${expected}\n`, line);
+  }
+  t.is(list('1e1 35 0:30 / /t rw - tmpfs a rw\n', { utab }), 'a on /t type tmpfs (rw,x-ten)\n');
+});
+
 test('the byte path and the text path make the same bytes, however the input is cut', (t) => {
   // Every combination of the fields that choose a path, each line checked against Listing's own.
   const sources = ['tmpfs', '/dev/vda1', 'my\\040src', 's\x02', '/dev/loop7', Buffer.from([0x73, 0xff]).toString('latin1')];
