@@ -19,7 +19,7 @@
 //    propagation only (statmount MNT_BASIC, no strings). A namespace where no sampled mount is a slave is read from
 //    mountinfo (there it is the cheaper of the two at every size); one with slaves is read with
 //    statmount, whose cost does not depend on the peer groups.
-import { ALL_FIELDS, MountTable, parseMountinfo, MountField } from '../tables/mountinfo';
+import { ALL_FIELDS, MountTable, parseMountinfo, MountField, readMountinfoText } from '../tables/mountinfo';
 import { decodeBytes } from '../sys/bytes';
 import { MountError } from '../sys/error';
 import {
@@ -146,7 +146,7 @@ export const SAMPLE = 64;
 export const SMALL = 8192;
 
 function mountinfoText(): string {
-  return decodeBytes(fs.readFileSync('/proc/self/mountinfo'));
+  return readMountinfoText();
 }
 
 /** mountinfo's text when it is no longer than SMALL bytes; undefined (having read SMALL + 1) when it is. */

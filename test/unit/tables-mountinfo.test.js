@@ -204,3 +204,24 @@ test('propagationOf as findmnt shows it', (t) => {
   t.is(propagationOf(tb.byId(27)), 'private,slave');
   t.is(propagationOf(tb.byId(31)), 'private,unbindable');
 });
+
+test('readMountinfoText reads a table whole, however big (its buffer doubles), bytes kept as they are', (t) => {
+  const { readMountinfoText } = require('../../dist/tables/mountinfo');
+  const { decodeBytes } = require('../../dist/sys/bytes');
+  const os = require('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-mi-'));
+  try {
+    const file = path.join(dir, 'mountinfo');
+    // ~700 KiB: past the first 256 KiB buffer twice; a byte that is not UTF-8 in one line
+    const line = (k) => Buffer.concat([Buffer.from(`${k} 1 0:${k} / /m/${'x'.repeat(k % 300)}`), Buffer.from([0xe9]), Buffer.from(' rw - tmpfs t rw\n')]);
+    const bytes = Buffer.concat(Array.from({ length: 3000 }, (_, k) => line(k)));
+    t.true(bytes.length > 2 * 256 * 1024);
+    for (const b of [bytes, bytes.subarray(0, 256 * 1024), Buffer.alloc(0)]) {
+      fs.writeFileSync(file, b);
+      t.is(readMountinfoText(file), decodeBytes(b));
+    }
+    t.true(readMountinfoText().split('\n')[0].split(' ').length >= 10, 'the kernel\'s own table');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
