@@ -52,5 +52,7 @@ export function readSettings(items: readonly OptionItem[], ctx: SettingContext):
  * helper= and loop= from a utab entry another tool may have written).
  */
 export function readSetting<K extends keyof MountSettings>(items: readonly OptionItem[], field: K, ctx: SettingContext): MountSettings[K] | undefined {
+  // No options (most utab entries, asked once per mount by umount -a): nothing to read.
+  if (items.length === 0) return undefined;
   return readSettings(items.filter((i) => settingOf(i.name)?.spec.field === field), ctx)[field];
 }

@@ -7,19 +7,28 @@ import { splitOptionString } from '../options/parse';
  */
 export function matchFsType(type: string, pattern: string | undefined): boolean {
   if (pattern === undefined) return true;
-  let p = pattern;
-  let no = false;
-  if (p.startsWith('no')) {
-    no = true;
-    p = p.slice(2);
-  }
+  const { no, items } = typePattern(pattern);
   const t = type.toLowerCase();
-  for (const item of p.split(',')) {
-    const i = item.toLowerCase();
+  for (const i of items) {
     if (i.startsWith('no') && i.slice(2) === t) return false;
     if (i === t) return !no;
   }
   return no;
+}
+
+/** A -t pattern taken apart: umount -a and mount -a match every entry against the same one. */
+interface TypePattern {
+  no: boolean;
+  items: readonly string[];
+}
+let lastPattern: { text: string; parsed: TypePattern } | undefined;
+
+function typePattern(pattern: string): TypePattern {
+  if (lastPattern?.text === pattern) return lastPattern.parsed;
+  const no = pattern.startsWith('no');
+  const parsed = { no, items: (no ? pattern.slice(2) : pattern).split(',').map((i) => i.toLowerCase()) };
+  lastPattern = { text: pattern, parsed };
+  return parsed;
 }
 
 /** True when a -t value is a pattern or a list rather than one type. */
