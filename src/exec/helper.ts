@@ -6,7 +6,7 @@ import { hasEscapedBytes, quoted } from '../sys/bytes';
 import { isRecording, recordNote } from '../sys/syscalls';
 import { RequestError } from '../sys/error';
 
-export const HELPER_DIRS = ['/sbin', '/sbin/fs.d', '/sbin/fs'];
+export const HELPER_DIRS: readonly string[] = Object.freeze(['/sbin', '/sbin/fs.d', '/sbin/fs']);
 const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** libmount selects a helper that exists, executable or not (running it then fails with 126). */
@@ -26,6 +26,7 @@ const found = new Map<string, Map<string, string | undefined>>();
 /** Each search path's key in `found` (asked once per mount by mount -a and umount -a). */
 const dirsKeys = new WeakMap<readonly string[], string>();
 
+/** `dirs`: a search path the caller does not change afterwards (the answers are kept by its identity). */
 export function findHelper(prefix: 'mount' | 'umount', type: string, dirs: readonly string[] = HELPER_DIRS): string | undefined {
   if (!type || type === 'none' || type.includes('/') || type.includes(',') || type === 'swap') return undefined;
   // One search per type and run (mount -a with thousands of tmpfs entries looks once).

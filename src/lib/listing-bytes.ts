@@ -196,7 +196,8 @@ function plainRwRo(b: Buffer, from: number, to: number): boolean {
 
 /** The mount ID at the start of a line; -1 when it is not plain decimal digits (the text path reads it then). */
 function idOf(b: Buffer, from: number, to: number): number {
-  if (to <= from) return -1;
+  // More than 15 digits could round otherwise than Number() does: the text path reads those.
+  if (to <= from || to - from > 15) return -1;
   let id = 0;
   for (let k = from; k < to; k++) {
     const d = b[k] - 48;

@@ -211,7 +211,8 @@ function chooseTable<Text>(fields: readonly MountField[], listing: boolean, moun
     return { source: 'mountinfo', text: mountinfo() };
   }
   try {
-    if (force !== 'statmount' && !sampleHasSlave(sample, SAMPLE)) return { source: 'mountinfo', text: mountinfo() };
+    // A sample from sampleMountIds is asked whole (its newest ID is its last); a whole list, SAMPLE of it.
+    if (force !== 'statmount' && !sampleHasSlave(sample, sample === ids ? SAMPLE : sample.length / 8)) return { source: 'mountinfo', text: mountinfo() };
     // The first answer here, in the try: a kernel that cannot give these fields says so at once.
     const each = statmountEach(ids ?? listMountIds(), fields);
     const first = each.next();
