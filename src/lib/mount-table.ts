@@ -45,7 +45,6 @@ export type RawTable<Text = string> = { source: 'mountinfo'; text: Text } | { so
 /** A table as a listing streams it: a small mountinfo whole, a big one as chunks of whole lines read ahead. */
 export type StreamedTable = RawTable<string | AsyncIterable<Buffer>>;
 
-
 /** Bytes of a streamed mountinfo read at a time (~2.5 ms of the kernel's work here). */
 const AHEAD_READ = 256 * 1024;
 
