@@ -22,28 +22,16 @@ function executable(p: string): boolean {
  * Find `<dir>/<prefix>.<type>`; for a type with a '.', `<prefix>.<type up to the last '.'>` is tried
  * next in the same directory (fuse.sshfs: mount.fuse.sshfs, then mount.fuse).
  */
-const found = new Map<string, Map<string, string | undefined>>();
-/** Each search path's key in `found` (asked once per mount by mount -a and umount -a). */
-const dirsKeys = new WeakMap<readonly string[], string>();
+const found = new Map<string, string | undefined>();
 
-/** `dirs`: a search path the caller does not change afterwards (the answers are kept by its identity). */
 export function findHelper(prefix: 'mount' | 'umount', type: string, dirs: readonly string[] = HELPER_DIRS): string | undefined {
   if (!type || type === 'none' || type.includes('/') || type.includes(',') || type === 'swap') return undefined;
-  // One search per type and run (mount -a with thousands of tmpfs entries looks once).
-  let dirsKey = dirsKeys.get(dirs);
-  if (dirsKey === undefined) {
-    dirsKey = dirs.join(':');
-    dirsKeys.set(dirs, dirsKey);
-  }
-  const where = `${prefix}\0${dirsKey}`;
-  let byType = found.get(where);
-  if (!byType) {
-    byType = new Map();
-    found.set(where, byType);
-  }
-  if (byType.has(type)) return byType.get(type);
+  // One search per type and run (mount -a and umount -a ask once per entry); the usual search path
+  // (frozen) needs no join of its directories in the key.
+  const key = dirs === HELPER_DIRS ? `${prefix}\0${type}` : `${prefix}\0${type}\0${dirs.join(':')}`;
+  if (found.has(key)) return found.get(key);
   const p = searchHelper(prefix, type, dirs);
-  byType.set(type, p);
+  found.set(key, p);
   return p;
 }
 

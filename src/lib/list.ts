@@ -83,7 +83,7 @@ export class Listing {
    * `sink`: the lines are handed over in chunks of about CHUNK characters as they are made, and
    * text() returns the rest: a listing of 50,000 mounts never holds all its output at once.
    */
-  constructor(utab: UtabEntry[], private readonly types?: string, readonly labels?: (source: string) => string | undefined,
+  constructor(utab: UtabEntry[], private readonly types?: string, private readonly labels?: (source: string) => string | undefined,
     private readonly sink?: (chunk: string) => void) {
     this.idx = new UtabIndex(utab);
     this.hasUtab = utab.length > 0;

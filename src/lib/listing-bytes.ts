@@ -37,8 +37,6 @@ export class ByteListing {
   private readonly anyLabels: boolean;
   /** -t decisions by type name: a table has a handful of types, so each is matched once. */
   private readonly skipType = new Map<string, boolean>();
-  private lastType: Buffer | undefined;
-  private lastSkip = false;
   private out = Buffer.allocUnsafe(OUT_CHUNK);
   private o = 0;
 
@@ -145,9 +143,6 @@ export class ByteListing {
   }
 
   private skips(b: Buffer, from: number, to: number): boolean {
-    // Neighbouring lines mostly share their type: the last one's decision, when the bytes are its.
-    const last = this.lastType;
-    if (last && equals(b, from, to, last)) return this.lastSkip;
     const type = b.toString('latin1', from, to);
     let skip = this.skipType.get(type);
     if (skip === undefined) {
@@ -155,8 +150,6 @@ export class ByteListing {
       skip = this.lines.skips(decodeBytes(b, from, to));
       this.skipType.set(type, skip);
     }
-    this.lastType = Buffer.from(b.subarray(from, to));
-    this.lastSkip = skip;
     return skip;
   }
 

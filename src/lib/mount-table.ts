@@ -144,9 +144,6 @@ export const SAMPLE = 64;
 /** mountinfo up to this size is read without asking anything else (about 60 lines). */
 export const SMALL = 8192;
 
-function mountinfoText(): string {
-  return readMountinfoText();
-}
 
 /** mountinfo's text when it is no longer than SMALL bytes; undefined (having read SMALL + 1) when it is. */
 function smallMountinfo(): string | undefined {
@@ -180,7 +177,7 @@ function forced(env: NodeJS.ProcessEnv = process.env): TableSource | undefined {
  * `listing`: the caller needs koffi for nothing else, so a small table is read from mountinfo.
  */
 export function readRawTable(fields: readonly MountField[] = ALL_FIELDS, listing = false): RawTable {
-  return chooseTable(fields, listing, mountinfoText);
+  return chooseTable(fields, listing, () => readMountinfoText());
 }
 
 /** The classic listing's table: as readRawTable(fields, true), with a big mountinfo streamed (mountinfoAhead). */
