@@ -7,8 +7,8 @@ import { canonical, isPseudoFs, isNetworkFs } from './paths';
 import { parseTag, resolveTag, sameTag, deviceHasTag } from '../devices/tags';
 import { statmountAt, statmountOf, statmountStack, StatmountEntry } from '../sys/statmount';
 import { MountError } from '../sys/error';
-import { ALL_FIELDS, MountEntry, MountField, MountTable, MountView, parentPath } from '../tables/mountinfo';
-import { readMountTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
+import { ALL_FIELDS, MountEntry, MountField, MountTable, MountView, mountinfoNewestFirst, parentPath } from '../tables/mountinfo';
+import { readMountTable, readRawTable, readSubtree, LOOKUP_FIELDS } from './mount-table';
 import { newestMountId } from '../sys/listmount';
 
 /**
@@ -185,6 +185,17 @@ export class Tables {
       return this.mounts(fields);
     }
     return new StatmountView(fields, () => this.mounts(fields), this.snapshotAsOf);
+  }
+
+  /**
+   * The mounts newest first (children before their parents), for one walk (umount -a): the loaded
+   * table backward, or a table read for the walk and not kept — from mountinfo each entry is parsed
+   * as it is taken, so none outlives the walker's step.
+   */
+  mountsNewestFirst(fields: readonly MountField[]): Iterable<MountEntry> {
+    if (this.mountCache && fields.every((f) => this.mountFields.has(f))) return [...this.mountCache.entries].reverse();
+    const raw = readRawTable(fields);
+    return raw.source === 'mountinfo' ? mountinfoNewestFirst(raw.text) : [...raw.entries].reverse();
   }
 
   /** Forget the mount table (after this run changed it and needs a fresh view). */

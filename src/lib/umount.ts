@@ -375,13 +375,11 @@ export function umountAll(req: UmountRequest & { types?: string; testOptions?: s
 /** umount -a, one mount per step. */
 export function* umountAllSteps(req: UmountRequest & { types?: string; testOptions?: string }, tables: Tables,
   onEvent: (e: MountEntry, r?: UmountResult, err?: unknown) => number | void, onIgnored?: (e: MountEntry) => void): Steps<number> {
-  const table = tables.mounts(UMOUNT_FIELDS);
   const types = req.types ?? UMOUNT_ALL_DEFAULT_TYPES;
   const options = req.testOptions !== undefined ? optionsWithUtab(tables) : undefined;
   let rc = 0;
   let stepped = false;
-  for (let i = table.entries.length - 1; i >= 0; i--) {
-    const e = table.entries[i];
+  for (const e of tables.mountsNewestFirst(UMOUNT_FIELDS)) {
     // Not matching -t/-O: "ignored" (util-linux -v says so for each, "/" included).
     if (!matchFsType(e.fstype, types) || (options && !matchOptions(options(e), req.testOptions))) {
       onIgnored?.(e);

@@ -94,6 +94,31 @@ export function parseMountinfo(text: string, skipBad = false): MountEntry[] {
   return out;
 }
 
+/**
+ * mountinfo's entries newest first (the text backward), each parsed when it is taken; malformed
+ * lines skipped. For a command that walks the table once, newest first (umount -a): no entry
+ * outlives its step, so the garbage collector does not copy a whole table's objects into the old
+ * generation (at 10,000 mounts the scavenges of a parsed table cost ~20 ms here).
+ */
+export function* mountinfoNewestFirst(text: string): Generator<MountEntry> {
+  let end = text.length;
+  while (end > 0) {
+    const nl = text.lastIndexOf('\n', end - 1);
+    if (nl === end - 1) {
+      end = nl;
+      continue;
+    }
+    let e: MountEntry | undefined;
+    try {
+      e = parseLine(text.slice(nl + 1, end), 0);
+    } catch {
+      /* as parseMountinfo(text, true): a malformed line is no mount */
+    }
+    end = nl < 0 ? 0 : nl;
+    if (e) yield e;
+  }
+}
+
 /** What the "already mounted?" checks ask: a MountTable, or single statmount lookups (lib/tables.ts). */
 /**
  * Where a bind of the canonical path `p` comes from, as libmount's fs root: the mount holding it

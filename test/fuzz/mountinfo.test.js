@@ -6,7 +6,7 @@
 const test = require('ava');
 const assert = require('assert/strict');
 const { fc, check, text, over, textWithout } = require('./helpers');
-const { parseMountinfo, MountinfoParseError, MountTable, mergedOptions } = require('../../dist/tables/mountinfo');
+const { parseMountinfo, mountinfoNewestFirst, MountinfoParseError, MountTable, mergedOptions } = require('../../dist/tables/mountinfo');
 const { mangle } = require('../../dist/tables/escape');
 
 /** Path-like text with every character the kernel mangles, and any code point; no NUL (a C string ends there). */
@@ -84,6 +84,13 @@ test('arbitrary text with skipBad: never throws, every entry well-formed', (t) =
       assert.ok(Array.isArray(e.optional));
     }
     assert.ok(list.length <= s.split('\n').length);
+  }));
+});
+
+test('read newest first, any text gives the entries skipBad gives, backward', (t) => {
+  check(t, fc.property(anyText, fc.boolean(), (s, nl) => {
+    const textIn = nl ? `${s}\n` : s;
+    assert.deepEqual([...mountinfoNewestFirst(textIn)], parseMountinfo(textIn, true).reverse());
   }));
 });
 

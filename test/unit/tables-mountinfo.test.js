@@ -4,7 +4,7 @@
 const test = require('./ava');
 const path = require('path');
 const fs = require('fs');
-const { parseMountinfo, MountTable, MountinfoParseError, mergedOptions, propagationOf } = require('../../dist/tables/mountinfo');
+const { parseMountinfo, mountinfoNewestFirst, MountTable, MountinfoParseError, mergedOptions, propagationOf } = require('../../dist/tables/mountinfo');
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'mountinfo');
 const TREE = path.join(FIX, 'tree.txt');
@@ -86,6 +86,14 @@ test('blank lines and a missing final newline are fine', (t) => {
   const list = parseMountinfo('\n1 0 0:1 / / rw - rootfs rootfs rw\n\n2 1 0:2 / /a rw - tmpfs t rw');
   t.deepEqual(list.map((e) => e.id), [1, 2]);
   t.deepEqual(parseMountinfo(''), []);
+});
+
+test('mountinfoNewestFirst: the same entries backward, bad and blank lines skipped', (t) => {
+  t.deepEqual([...mountinfoNewestFirst(treeText)], parseMountinfo(treeText).reverse());
+  t.deepEqual([...mountinfoNewestFirst(fs.readFileSync(MALFORMED, 'utf8'))].map((e) => [e.id, e.target]), [[25, '/ok'], [21, '/']]);
+  t.deepEqual([...mountinfoNewestFirst('\n1 0 0:1 / / rw - rootfs rootfs rw\n\n2 1 0:2 / /a rw - tmpfs t rw')].map((e) => e.id), [2, 1]);
+  t.deepEqual([...mountinfoNewestFirst('\n\n')], []);
+  t.deepEqual([...mountinfoNewestFirst('')], []);
 });
 
 test('MountTable.read reads a file (skipping bad lines)', (t) => {
