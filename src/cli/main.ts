@@ -2,6 +2,7 @@
 import path = require('path');
 import fs = require('fs');
 import { processOutput, Output } from './output';
+import { endAtOnce as endProcessAtOnce } from './exit';
 import { decodeBytes } from '../sys/bytes';
 
 /** The name messages start with: the command as invoked (tsmount, or mount when installed under that name). */
@@ -38,8 +39,12 @@ export function exactArgv(argv: readonly string[]): readonly string[] {
 /** A command: its exit code, or a promise of it (commands of many steps, see cli/signals.ts). */
 export type CommandMain = (prog: string, args: readonly string[], out: Output) => number | Promise<number>;
 
-/** Run a command and set the process's exit code (at once, or when an asynchronous one ends). */
-export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[], out: Output = processOutput): void {
+/**
+ * Run a command and set the process's exit code (at once, or when an asynchronous one ends).
+ * `endAtOnce` (the commands in bin/): the process then ends without waiting for V8 (cli/exit.ts).
+ */
+export function runCommand(main: CommandMain, fallbackName: string, argv: readonly string[],
+  { out = processOutput, endAtOnce = false }: { out?: Output; endAtOnce?: boolean } = {}): void {
   const prog = programName(argv[1], fallbackName);
   const internal = (e: unknown): number => {
     // Never a stack trace: an unexpected failure is reported like util-linux's internal errors (exit 4).
@@ -54,6 +59,11 @@ export function runCommand(main: CommandMain, fallbackName: string, argv: readon
   } catch (e) {
     code = internal(e);
   }
-  if (typeof code === 'number') process.exitCode = code;
-  else code.then((c) => { process.exitCode = c; }, (e: unknown) => { process.exitCode = internal(e); });
+  const done = (c: number): void => {
+    process.exitCode = c;
+    // After what the command left for the next tick (a warning Node emits then, say) has run.
+    if (endAtOnce) setImmediate(() => endProcessAtOnce(c));
+  };
+  if (typeof code === 'number') done(code);
+  else code.then(done, (e: unknown) => done(internal(e)));
 }

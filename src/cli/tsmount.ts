@@ -2,4 +2,4 @@
 import { runCommand } from './main';
 import { mountMain } from './mount';
 
-runCommand(mountMain, 'tsmount', process.argv);
+runCommand(mountMain, 'tsmount', process.argv, { endAtOnce: true });

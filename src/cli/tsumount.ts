@@ -2,4 +2,4 @@
 import { runCommand } from './main';
 import { umountMain } from './umount';
 
-runCommand(umountMain, 'tsumount', process.argv);
+runCommand(umountMain, 'tsumount', process.argv, { endAtOnce: true });

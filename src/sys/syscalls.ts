@@ -24,6 +24,7 @@ interface Bound {
   moveMount: KoffiFn; openTree: KoffiFn; fspick: KoffiFn; mountSetattr: KoffiFn; ioctlPtr: KoffiFn;
   ioctlInt: KoffiFn; read: KoffiFn; open: KoffiFn; close: KoffiFn; readlink: KoffiFn; flock: KoffiFn; setns: KoffiFn; unshare: KoffiFn; statmount: KoffiFn; listmount: KoffiFn; statx: KoffiFn;
   fanotifyInit: KoffiFn; fanotifyMark: KoffiFn; poll: KoffiFn; fopen: KoffiFn; fread: KoffiFn; ferror: KoffiFn; fclose: KoffiFn;
+  exit: KoffiFn;
 }
 
 let bound: Bound | undefined;
@@ -77,6 +78,7 @@ function load(): Bound {
     fread: C('fread', 'size_t', ['void *', 'size_t', 'size_t', 'void *']),
     ferror: C('ferror', 'int', ['void *']),
     fclose: C('fclose', 'int', ['void *']),
+    exit: C('_exit', 'void', ['int']),
   };
   const b = { errno: () => koffi.errno() } as Bound;
   for (const [name, make] of Object.entries(decls)) {
@@ -96,6 +98,14 @@ function load(): Bound {
 /** True once koffi has been loaded (start-up tests assert it stays unloaded for listing). */
 export function koffiLoaded(): boolean {
   return bound !== undefined;
+}
+
+/**
+ * _exit(2) with `code`, when koffi is loaded already (the caller's normal exit is the way
+ * otherwise: loading koffi would cost more than it saves). Returns only when it did nothing.
+ */
+export function exitAtOnce(code: number): void {
+  if (bound && !recorder) bound.exit(code);
 }
 
 // ---- recording (the dry run), tracing and fault injection -------------------------
