@@ -100,12 +100,30 @@ export function koffiLoaded(): boolean {
   return bound !== undefined;
 }
 
+/** koffi calls running on its worker threads (their callbacks still to come). */
+let inFlight = 0;
+
+/** A koffi call on one of its worker threads, counted until its callback has run. */
+function callAsync<R>(fn: KoffiFn, args: unknown[], done: (err: unknown, result: R) => void): void {
+  inFlight++;
+  fn.async(...args, (err: unknown, result: R) => {
+    inFlight--;
+    done(err, result);
+  });
+}
+
 /**
- * _exit(2) with `code`, when koffi is loaded already (the caller's normal exit is the way
- * otherwise: loading koffi would cost more than it saves). Returns only when it did nothing.
+ * Whether exitAtOnce can end the process: koffi loaded already (loading it would cost more than
+ * the exit saves), and none of its calls still running on a worker thread (their results would be
+ * lost: Node does not count them as active resources).
  */
+export function canExitAtOnce(): boolean {
+  return bound !== undefined && inFlight === 0;
+}
+
+/** _exit(2) with `code` when canExitAtOnce(); returns only when it did nothing. */
 export function exitAtOnce(code: number): void {
-  if (bound && !recorder) bound.exit(code);
+  if (bound && inFlight === 0) bound.exit(code);
 }
 
 // ---- recording (the dry run), tracing and fault injection -------------------------
@@ -394,7 +412,7 @@ export function sysPollReadable(fd: number, timeoutMs: number): Promise<boolean>
   pfd.writeInt32LE(fd, 0);
   pfd.writeInt16LE(1, 4); // POLLIN
   return new Promise((resolve, reject) => {
-    load().poll.async(pfd, 1, timeoutMs, (err: unknown, n: number) => {
+    callAsync(load().poll, [pfd, 1, timeoutMs], (err: unknown, n: number) => {
       if (err) reject(err);
       else resolve(n > 0 && (pfd.readInt16LE(6) & 1) !== 0);
     });
@@ -422,7 +440,7 @@ export function openBackgroundReader(path: string): BackgroundReader | undefined
   return {
     read(buf) {
       return new Promise((resolve, reject) => {
-        b.fread.async(buf, 1, buf.length, file, (err: unknown, n: number | bigint) => {
+        callAsync(b.fread, [buf, 1, buf.length, file], (err: unknown, n: number | bigint) => {
           if (err) reject(err instanceof Error ? err : new Error(String(err)));
           // A short read is the end of the file, or an error: stdio keeps no errno for it.
           else if (Number(n) < buf.length && b.ferror(file)) reject(new MountError({ syscall: 'read', errno: E.EIO }));

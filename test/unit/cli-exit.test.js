@@ -31,6 +31,7 @@ function run(body, opts = {}) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.NODE_V8_COVERAGE;
+  delete env.NODE_COMPILE_CACHE;
   Object.assign(env, opts.env);
   // A file, not -e: Node's -e and its text are in process.execArgv (Node options, to cli/exit.ts).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-exit-'));
@@ -70,6 +71,15 @@ test('anything still active (a timer): the usual end, after it ran', (t) => {
   t.is(r.out, 'after\ntimer\nexit listener 3\n');
 });
 
+test('a koffi call still running on a worker thread: the usual end, after its result came', (t) => {
+  const r = run(`const fd = fs.openSync('/dev/null', 'r');
+    sys.sysPollReadable(fd, 50).then(() => fs.writeSync(1, 'poll done\\n'));
+    process.exitCode = 3; endAtOnce(3);`);
+  t.is(r.err, '');
+  t.is(r.status, 3);
+  t.is(r.out, 'after\npoll done\nexit listener 3\n');
+});
+
 test('koffi never loaded: the usual end', (t) => {
   const r = run('process.exitCode = 2; endAtOnce(2);');
   t.is(r.status, 2);
@@ -79,7 +89,8 @@ test('koffi never loaded: the usual end', (t) => {
 test('Node started with options (a profiler, coverage …): the usual end, so that they write what they write at exit', (t) => {
   const coverage = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-exit-'));
   try {
-    for (const opts of [{ execArgv: ['--max-old-space-size=200'] }, { env: { NODE_OPTIONS: '--max-old-space-size=200' } }, { env: { NODE_V8_COVERAGE: coverage } }]) {
+    for (const opts of [{ execArgv: ['--max-old-space-size=200'] }, { env: { NODE_OPTIONS: '--max-old-space-size=200' } }, { env: { NODE_V8_COVERAGE: coverage } },
+      { env: { NODE_COMPILE_CACHE: path.join(coverage, 'cc') } }]) {
       const r = run(`${LOAD_KOFFI} process.exitCode = 4; endAtOnce(4);`, opts);
       t.is(r.status, 4, JSON.stringify(opts));
       t.is(r.out, 'after\nexit listener 4\n', JSON.stringify(opts));
