@@ -72,51 +72,28 @@ export async function* mountinfoAhead(path = '/proc/self/mountinfo', readSize = 
     yield* mountinfoChunks(path);
     return;
   }
-  // Two buffers, read into by turns. The part-line a chunk ends with is copied to the start of the
-  // other buffer before the next read goes into the rest of it: a chunk's lines are contiguous
-  // without copying the chunk (a fresh 256 KiB to concatenate per chunk cost ~10 ms at 50,000
-  // mounts here, most of it page faults). The first read is small, so that listing starts early.
-  const bufs = [Buffer.allocUnsafe(readSize), Buffer.allocUnsafe(readSize)];
-  let which = 0;
-  let carry = 0; // bytes at the start of bufs[which], carried from the chunk before
-  let room = Math.min(FIRST_READ, readSize);
+  const lines = new LineBuffers(readSize, FIRST_READ);
   let pending: Promise<number> | undefined;
   try {
-    for (let next = reader.read(bufs[0].subarray(0, room)); ;) {
+    for (let next = reader.read(lines.room()); ;) {
       pending = next;
       const got = await next;
       pending = undefined;
-      const buf = bufs[which];
-      const filled = carry + got;
-      if (got < room) {
-        // The end of the file (a last line without its newline included).
-        if (filled) yield buf.subarray(0, filled);
+      // fread(3) fills the whole room but at the end of the file.
+      const atEnd = got < lines.room().length;
+      const whole = lines.took(got);
+      if (atEnd) {
+        if (whole.length) yield whole;
+        const rest = lines.took(0);
+        if (rest.length) yield rest;
         break;
       }
-      const end = buf.lastIndexOf(NEWLINE, filled - 1) + 1;
-      const into = end ? bufs[which ^ 1] : buf;
-      if (!end && filled === buf.length) {
-        // One line longer than a buffer: both grow, the line so far kept.
-        const grown = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(grown, 0, 0, filled);
-        bufs[which] = grown;
-        bufs[which ^ 1] = Buffer.allocUnsafe(grown.length);
-      }
-      if (end) {
-        carry = filled - end;
-        buf.copy(into, 0, end, filled);
-        which ^= 1;
-      } else {
-        carry = filled;
-      }
       // The next read goes out before this chunk is decoded: it fills the other buffer meanwhile.
-      const target = bufs[which];
-      room = target.length - carry;
-      pending = next = reader.read(target.subarray(carry));
+      pending = next = reader.read(lines.room());
       // Its failure is taken when it is awaited; until then (the caller may let the event loop
       // turn between chunks) it must not count as unhandled.
       next.catch(() => undefined);
-      if (end) yield buf.subarray(0, end);
+      if (whole.length) yield whole;
     }
   } finally {
     // A caller that stops early (or fails) leaves a read in flight: the file is closed after it.
@@ -125,42 +102,77 @@ export async function* mountinfoAhead(path = '/proc/self/mountinfo', readSize = 
   }
 }
 
-/** mountinfo in chunks of whole lines, read synchronously (64 KiB asked of each read(2)). */
-function* mountinfoChunks(path: string): Generator<Buffer> {
+/** mountinfo in chunks of whole lines, read synchronously (each read(2) into the rest of a 64 KiB buffer). */
+export function* mountinfoChunks(path = '/proc/self/mountinfo', readSize = 64 * 1024): Generator<Buffer> {
   const fd = fs.openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    const lines = new WholeLines();
-    for (let got; (got = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) {
-      const whole = lines.take(buf.subarray(0, got));
-      if (whole.length) yield whole;
+    const lines = new LineBuffers(readSize);
+    for (;;) {
+      const room = lines.room();
+      const got = fs.readSync(fd, room, 0, room.length, null);
+      const chunk = lines.took(got);
+      if (chunk.length) yield chunk;
+      if (got === 0) break;
     }
-    const rest = lines.rest();
-    if (rest.length) yield rest;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Bytes as they are read → whole lines; a line cut by a buffer's end waits for the rest. */
-class WholeLines {
-  private carry: Buffer | undefined;
+/**
+ * Bytes read into two buffers by turns → chunks of whole lines, without copying a chunk: the
+ * part-line a chunk ends with is copied to the start of the other buffer, and the next read goes
+ * into the rest of it (a fresh 256 KiB concatenated per chunk cost ~10 ms of page faults at 50,000
+ * mounts here). A chunk handed out stays valid while the next read fills the other buffer.
+ */
+class LineBuffers {
+  private readonly bufs: Buffer[];
+  private which = 0;
+  /** Bytes at the start of bufs[which]: what was read since its last whole line. */
+  private filled = 0;
+  /** Where the first read ends (the later ones fill the rest of the buffer). */
+  private limit: number;
 
-  /** The whole lines `data` completes (a view of it, or of a copy; empty when none). */
-  take(data: Buffer): Buffer {
-    const all = this.carry ? Buffer.concat([this.carry, data]) : data;
-    const last = all.lastIndexOf(10);
-    if (last < 0) {
-      this.carry = Buffer.from(all);
-      return all.subarray(0, 0);
-    }
-    this.carry = last + 1 < all.length ? Buffer.from(all.subarray(last + 1)) : undefined;
-    return all.subarray(0, last + 1);
+  constructor(size: number, first = size) {
+    this.bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    this.limit = Math.min(first, size);
   }
 
-  /** A last line without its newline (empty when none). */
-  rest(): Buffer {
-    return this.carry ?? Buffer.alloc(0);
+  /** Where the next read goes. */
+  room(): Buffer {
+    const buf = this.bufs[this.which];
+    return buf.subarray(this.filled, Math.min(buf.length, this.limit));
+  }
+
+  /**
+   * `got` bytes were read into room(): the whole lines so far (empty when none yet); with got 0,
+   * the end of the file, the last line without its newline (empty when none).
+   */
+  took(got: number): Buffer {
+    const buf = this.bufs[this.which];
+    this.limit = Number.MAX_SAFE_INTEGER;
+    if (got === 0) {
+      const rest = buf.subarray(0, this.filled);
+      this.filled = 0;
+      return rest;
+    }
+    const filled = this.filled + got;
+    const end = buf.lastIndexOf(NEWLINE, filled - 1) + 1;
+    if (end === 0) {
+      // No newline yet; a line longer than a buffer: both grow, the line so far kept.
+      if (filled === buf.length) {
+        const grown = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(grown, 0, 0, filled);
+        this.bufs[this.which] = grown;
+        this.bufs[this.which ^ 1] = Buffer.allocUnsafe(grown.length);
+      }
+      this.filled = filled;
+      return buf.subarray(0, 0);
+    }
+    this.which ^= 1;
+    this.filled = filled - end;
+    buf.copy(this.bufs[this.which], 0, end, filled);
+    return buf.subarray(0, end);
   }
 }
 

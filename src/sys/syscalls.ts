@@ -123,7 +123,7 @@ export function canExitAtOnce(): boolean {
 
 /** _exit(2) with `code` when canExitAtOnce(); returns only when it did nothing. */
 export function exitAtOnce(code: number): void {
-  if (bound && inFlight === 0) bound.exit(code);
+  if (bound && canExitAtOnce()) bound.exit(code);
 }
 
 // ---- recording (the dry run), tracing and fault injection -------------------------

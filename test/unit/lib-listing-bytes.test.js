@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 const { ByteListing } = require('../../dist/lib/listing-bytes');
 const { Listing, listedLine } = require('../../dist/lib/list');
-const { mountinfoAhead } = require('../../dist/lib/mount-table');
+const { mountinfoAhead, mountinfoChunks } = require('../../dist/lib/mount-table');
 const { encodeBytes, decodeBytes } = require('../../dist/sys/bytes');
 
 /**
@@ -149,7 +149,7 @@ test('a whole small table given as text is listed the same as its bytes', (t) =>
   t.is(Buffer.concat(got).toString(), list(text));
 });
 
-test('mountinfoAhead: chunks of whole lines that put the file back together, at any read size', async (t) => {
+test('mountinfoAhead and mountinfoChunks: chunks of whole lines that put the file back together, at any read size', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmount-ahead-'));
   try {
     const file = path.join(dir, 'mountinfo');
@@ -162,12 +162,16 @@ test('mountinfoAhead: chunks of whole lines that put the file back together, at 
     for (const { text, sizes } of cases) {
       fs.writeFileSync(file, text);
       for (const size of sizes) {
-        const chunks = [];
-        for await (const c of mountinfoAhead(file, size)) chunks.push(Buffer.from(c));
-        t.is(Buffer.concat(chunks).toString(), text, `read size ${size}`);
-        // every chunk but a last line without its newline ends a line
-        for (const c of chunks.slice(0, -1)) t.is(c[c.length - 1], 10);
-        if (text.endsWith('\n') && chunks.length) t.is(chunks[chunks.length - 1].at(-1), 10);
+        // read ahead through koffi, and the synchronous reads used without it
+        for (const read of [mountinfoAhead, mountinfoChunks]) {
+          const chunks = [];
+          for await (const c of read(file, size)) chunks.push(Buffer.from(c));
+          t.is(Buffer.concat(chunks).toString(), text, `${read.name}, read size ${size}`);
+          // every chunk but a last line without its newline ends a line; none is empty
+          for (const c of chunks.slice(0, -1)) t.is(c[c.length - 1], 10);
+          if (text.endsWith('\n') && chunks.length) t.is(chunks[chunks.length - 1].at(-1), 10);
+          t.true(chunks.every((c) => c.length > 0));
+        }
       }
     }
     // a caller that stops early: the file is closed once the read in flight is done
